@@ -1,0 +1,301 @@
+/**
+ * Readiness for every pty of the process: one epoll instance on Linux, one kqueue on
+ * macOS (untested). At most one blocking wait is in flight, and only while somebody waits,
+ * so an idle process keeps no thread and exits normally. Cancelling the last waiter wakes
+ * the blocking call through an eventfd (a user event on macOS).
+ *
+ * @module
+ */
+import { errno, libc } from "./_libc.ts";
+
+/** What a waiter waits for. */
+export type Interest = "read" | "write" | "exit";
+
+interface Waiter {
+  promise: Promise<boolean>;
+  resolve: (ready: boolean) => void;
+}
+
+/** Readiness notifications for file descriptors and child processes. */
+export interface Poller {
+  /** Resolves `true` when `id` (an fd, or a pid for "exit") is ready, `false` if cancelled. */
+  wait(interest: Interest, id: number): Promise<boolean>;
+  /** Resolves pending waits on `id` with `false` and drops its registration. */
+  forget(interest: Interest, id: number): void;
+}
+
+let instance: Poller | undefined;
+
+/** The process-wide poller, created on first use. */
+export function poller(): Poller {
+  instance ??= libc().platform.os === "linux" ? new EpollPoller() : new KqueuePoller();
+  return instance;
+}
+
+abstract class BasePoller implements Poller {
+  #waiters = new Map<string, Waiter>();
+  #running = false;
+
+  wait(interest: Interest, id: number): Promise<boolean> {
+    const key = `${interest}:${id}`;
+    const existing = this.#waiters.get(key);
+    if (existing) return existing.promise;
+    let resolve!: (ready: boolean) => void;
+    const promise = new Promise<boolean>((r) => resolve = r);
+    this.#waiters.set(key, { promise, resolve });
+    this.arm(interest, id);
+    if (!this.#running) this.#run();
+    return promise;
+  }
+
+  forget(interest: Interest, id: number): void {
+    const key = `${interest}:${id}`;
+    const waiter = this.#waiters.get(key);
+    this.disarm(interest, id);
+    if (!waiter) return;
+    this.#waiters.delete(key);
+    waiter.resolve(false);
+    if (this.#waiters.size === 0 && this.#running) this.wake();
+  }
+
+  protected ready(interest: Interest, id: number): void {
+    const key = `${interest}:${id}`;
+    const waiter = this.#waiters.get(key);
+    if (!waiter) return;
+    this.#waiters.delete(key);
+    waiter.resolve(true);
+  }
+
+  async #run(): Promise<void> {
+    this.#running = true;
+    try {
+      while (this.#waiters.size > 0) await this.poll();
+    } catch (error) {
+      for (const waiter of this.#waiters.values()) waiter.resolve(false);
+      this.#waiters.clear();
+      throw error;
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  /** Registers interest in one readiness event (one-shot). */
+  protected abstract arm(interest: Interest, id: number): void;
+  /** Drops a registration; a no-op when there is none. */
+  protected abstract disarm(interest: Interest, id: number): void;
+  /** Blocks (off the main thread) until something is ready, then calls `ready` for each. */
+  protected abstract poll(): Promise<void>;
+  /** Makes a pending `poll` return. */
+  protected abstract wake(): void;
+}
+
+const EPOLLIN = 0x001;
+const EPOLLOUT = 0x004;
+const EPOLLONESHOT = 1 << 30;
+const EPOLL_CTL_ADD = 1;
+const EPOLL_CTL_DEL = 2;
+const EPOLL_CTL_MOD = 3;
+const EFD_CLOEXEC_NONBLOCK = 0o2000000 | 0o4000;
+const EPOLL_CLOEXEC = 0o2000000;
+const SYS_pidfd_open = 434n; // the same number on every Linux architecture
+const MAX_EVENTS = 256;
+// struct epoll_event { uint32_t events; epoll_data_t data; } is packed on x86_64 only.
+const EVENT_SIZE = Deno.build.arch === "x86_64" ? 12 : 16;
+const DATA_OFFSET = Deno.build.arch === "x86_64" ? 4 : 8;
+
+class EpollPoller extends BasePoller {
+  #epfd: number;
+  #wakefd: number;
+  #events = new Uint8Array(EVENT_SIZE * MAX_EVENTS);
+  #ctl = new Uint8Array(EVENT_SIZE);
+  #ctlView = new DataView(this.#ctl.buffer);
+  /** fd → interests currently armed, so read and write waits on one fd share a registration. */
+  #armed = new Map<number, number>();
+  /** pid → pidfd: a pidfd turns readable when its process exits. */
+  #pidfds = new Map<number, number>();
+  #pidByFd = new Map<number, number>();
+  #eight = new Uint8Array(8);
+
+  constructor() {
+    super();
+    const { libc: c } = libc();
+    this.#epfd = c.epoll_create1!(EPOLL_CLOEXEC);
+    this.#wakefd = c.eventfd!(0, EFD_CLOEXEC_NONBLOCK);
+    if (this.#epfd < 0 || this.#wakefd < 0) {
+      throw new Error(`Cannot create the poller: errno ${errno()}`);
+    }
+    this.#ctlSet(this.#wakefd, EPOLLIN);
+    c.epoll_ctl!(this.#epfd, EPOLL_CTL_ADD, this.#wakefd, this.#ctl);
+  }
+
+  #ctlSet(fd: number, events: number): void {
+    this.#ctlView.setUint32(0, events, true);
+    this.#ctlView.setInt32(DATA_OFFSET, fd, true);
+    this.#ctlView.setInt32(DATA_OFFSET + 4, 0, true);
+  }
+
+  #fdFor(interest: Interest, id: number): number {
+    if (interest !== "exit") return id;
+    let pidfd = this.#pidfds.get(id);
+    if (pidfd === undefined) {
+      pidfd = Number(libc().libc.syscall!(SYS_pidfd_open, BigInt(id), 0n));
+      if (pidfd < 0) {
+        throw new Error(`Cannot watch process ${id}: pidfd_open failed with errno ${errno()}`);
+      }
+      this.#pidfds.set(id, pidfd);
+      this.#pidByFd.set(pidfd, id);
+    }
+    return pidfd;
+  }
+
+  protected arm(interest: Interest, id: number): void {
+    const fd = this.#fdFor(interest, id);
+    const previous = this.#armed.get(fd);
+    const mask = (previous ?? 0) | (interest === "write" ? EPOLLOUT : EPOLLIN);
+    this.#ctlSet(fd, mask | EPOLLONESHOT);
+    const op = previous === undefined ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
+    if (libc().libc.epoll_ctl!(this.#epfd, op, fd, this.#ctl) < 0) {
+      throw new Error(`Cannot wait for fd ${fd}: epoll_ctl failed with errno ${errno()}`);
+    }
+    this.#armed.set(fd, mask);
+  }
+
+  protected disarm(interest: Interest, id: number): void {
+    const fd = interest === "exit" ? this.#pidfds.get(id) : id;
+    if (fd === undefined) return;
+    if (this.#armed.delete(fd)) libc().libc.epoll_ctl!(this.#epfd, EPOLL_CTL_DEL, fd, this.#ctl);
+    if (interest === "exit") {
+      this.#pidfds.delete(id);
+      this.#pidByFd.delete(fd);
+      libc().libc.close(fd);
+    }
+  }
+
+  protected async poll(): Promise<void> {
+    const n = await libc().libc.epoll_wait!(this.#epfd, this.#events, MAX_EVENTS, -1);
+    const view = new DataView(this.#events.buffer);
+    for (let i = 0; i < n; i++) {
+      const events = view.getUint32(i * EVENT_SIZE, true);
+      const fd = view.getInt32(i * EVENT_SIZE + DATA_OFFSET, true);
+      if (fd === this.#wakefd) {
+        libc().libc.read(this.#wakefd, this.#eight, 8n);
+        continue;
+      }
+      this.#dispatch(fd, events);
+    }
+  }
+
+  #dispatch(fd: number, events: number): void {
+    const mask = this.#armed.get(fd);
+    if (mask === undefined) return;
+    // One-shot: the registration is now disabled until re-armed.
+    this.#armed.set(fd, 0);
+    const hangup = (events & ~(EPOLLIN | EPOLLOUT)) !== 0;
+    const readable = (events & EPOLLIN) !== 0 || hangup;
+    const writable = (events & EPOLLOUT) !== 0 || hangup;
+    let pending = 0;
+    const pid = this.#pidByFd.get(fd);
+    if (pid !== undefined) {
+      if (readable) this.ready("exit", pid);
+      return;
+    }
+    if (mask & EPOLLIN) readable ? this.ready("read", fd) : (pending |= EPOLLIN);
+    if (mask & EPOLLOUT) writable ? this.ready("write", fd) : (pending |= EPOLLOUT);
+    if (pending) {
+      this.#ctlSet(fd, pending | EPOLLONESHOT);
+      libc().libc.epoll_ctl!(this.#epfd, EPOLL_CTL_MOD, fd, this.#ctl);
+      this.#armed.set(fd, pending);
+    }
+  }
+
+  protected wake(): void {
+    const one = new Uint8Array(8);
+    one[0] = 1;
+    libc().libc.write(this.#wakefd, one, 8n);
+  }
+}
+
+// Untested: written from <sys/event.h>.
+const EVFILT_READ = -1;
+const EVFILT_WRITE = -2;
+const EVFILT_PROC = -5;
+const EVFILT_USER = -10;
+const EV_ADD = 0x1;
+const EV_DELETE = 0x2;
+const EV_ONESHOT = 0x10;
+const EV_CLEAR = 0x20;
+const NOTE_EXIT = 0x80000000;
+const NOTE_TRIGGER = 0x01000000;
+const KEVENT_SIZE = 32;
+const WAKE_IDENT = 1;
+
+class KqueuePoller extends BasePoller {
+  #kq: number;
+  #events = new Uint8Array(KEVENT_SIZE * MAX_EVENTS);
+  #change = new Uint8Array(KEVENT_SIZE);
+  #none = new Uint8Array(0);
+  #zero = new Uint8Array(16);
+
+  constructor() {
+    super();
+    this.#kq = libc().libc.kqueue!();
+    if (this.#kq < 0) {
+      throw new Error(`Cannot create the poller: kqueue failed with errno ${errno()}`);
+    }
+    this.#apply(WAKE_IDENT, EVFILT_USER, EV_ADD | EV_CLEAR, 0);
+  }
+
+  #apply(ident: number, filter: number, flags: number, fflags: number): number {
+    const view = new DataView(this.#change.buffer);
+    view.setBigUint64(0, BigInt(ident), true);
+    view.setInt16(8, filter, true);
+    view.setUint16(10, flags, true);
+    view.setUint32(12, fflags >>> 0, true);
+    view.setBigInt64(16, 0n, true);
+    view.setBigUint64(24, 0n, true);
+    return libc().libc.kevent!(this.#kq, this.#change, 1, this.#none, 0, this.#zero);
+  }
+
+  protected arm(interest: Interest, id: number): void {
+    const [filter, fflags] = interest === "read"
+      ? [EVFILT_READ, 0]
+      : interest === "write"
+      ? [EVFILT_WRITE, 0]
+      : [EVFILT_PROC, NOTE_EXIT];
+    if (this.#apply(id, filter, EV_ADD | EV_ONESHOT, fflags) < 0 && interest === "exit") {
+      this.ready("exit", id); // ESRCH: the process has already exited
+    }
+  }
+
+  protected disarm(interest: Interest, id: number): void {
+    const filter = interest === "read"
+      ? EVFILT_READ
+      : interest === "write"
+      ? EVFILT_WRITE
+      : EVFILT_PROC;
+    this.#apply(id, filter, EV_DELETE, 0);
+  }
+
+  protected async poll(): Promise<void> {
+    const n = await libc().libc.kevent_wait!(
+      this.#kq,
+      this.#none,
+      0,
+      this.#events,
+      MAX_EVENTS,
+      null as never,
+    );
+    const view = new DataView(this.#events.buffer);
+    for (let i = 0; i < n; i++) {
+      const ident = Number(view.getBigUint64(i * KEVENT_SIZE, true));
+      const filter = view.getInt16(i * KEVENT_SIZE + 8, true);
+      if (filter === EVFILT_READ) this.ready("read", ident);
+      else if (filter === EVFILT_WRITE) this.ready("write", ident);
+      else if (filter === EVFILT_PROC) this.ready("exit", ident);
+    }
+  }
+
+  protected wake(): void {
+    this.#apply(WAKE_IDENT, EVFILT_USER, 0, NOTE_TRIGGER);
+  }
+}

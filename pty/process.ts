@@ -1,0 +1,348 @@
+/**
+ * The process object: a program running on the slave side of a pty, with the master side
+ * exposed as a pair of web streams.
+ *
+ * @module
+ */
+import { errno, errnoCode, libc } from "./_libc.ts";
+import { poller } from "./_poller.ts";
+import {
+  controlCharacters,
+  getEcho,
+  getWindowSize,
+  type NativeChild,
+  setEcho,
+  setWindowSize,
+} from "./_spawn.ts";
+import { PtyError } from "./errors.ts";
+
+/**
+ * How a child ended, as pexpect's `exitstatus` / `signalstatus`: exactly one is non-null.
+ */
+export interface ExitStatus {
+  /** The exit code (0–255) when the child exited normally, else `null`. */
+  code: number | null;
+  /** The number of the signal that killed the child, else `null`. */
+  signal: number | null;
+}
+
+/** A terminal size in character cells. */
+export interface WindowSize {
+  /** Columns (cells per line). */
+  cols: number;
+  /** Rows (lines). */
+  rows: number;
+}
+
+/** Options of {@linkcode PtyProcess.close}. */
+export interface CloseOptions {
+  /**
+   * Escalate to SIGKILL when the child survives the hangup, SIGHUP and SIGTERM. Without it
+   * a child that ignores those makes `close()` reject.
+   *
+   * @default {true}
+   */
+  force?: boolean;
+  /**
+   * Milliseconds to wait after each step (hangup, SIGHUP, SIGTERM) for the child to exit.
+   *
+   * @default {100}
+   */
+  grace?: number;
+}
+
+/** A signal given by name (`"SIGTERM"`) or number (15). */
+export type SignalLike = Deno.Signal | number;
+
+const READ_SIZE = 64 * 1024;
+// Reads are synchronous on the main thread, so one buffer serves every pty.
+const readBuffer = new Uint8Array(READ_SIZE);
+
+/**
+ * A program running in a pseudo-terminal. `readable` yields what the program writes to its
+ * terminal; `writable` types into it. Reading is on demand: nothing is read, and no thread
+ * waits, unless somebody reads. The readable ends only after the slave side is closed
+ * (EIO on the master) *and* the child has been reaped, so at EOF every byte the child
+ * wrote has been delivered and {@linkcode PtyProcess.exitStatus} is known.
+ *
+ * Get one from `spawnProcess()` (bare streams) or `spawn()` (with the expect DSL).
+ *
+ * @example Read everything a program prints
+ * ```ts
+ * import { spawnProcess } from "@dexpect/dexpect/pty";
+ * const child = spawnProcess(["echo", "hello"]);
+ * const text = await new Response(child.readable).text();
+ * console.log(text, child.exitStatus); // "hello\r\n" { code: 0, signal: null }
+ * await child.close();
+ * ```
+ */
+export class PtyProcess implements AsyncDisposable {
+  /** The child's process id; it is also its session and process-group id. */
+  readonly pid: number;
+  /** The path of the pty's slave side, e.g. `/dev/pts/3`: the child's `tty`. */
+  readonly ttyName: string;
+  /** What the child writes to its terminal, as raw bytes (echo included). */
+  readonly readable: ReadableStream<Uint8Array<ArrayBuffer>>;
+  /** Bytes typed into the child's terminal. Closing it does not close the pty. */
+  readonly writable: WritableStream<Uint8Array>;
+  #fd: number;
+  #status: ExitStatus | undefined;
+  #closing: Promise<ExitStatus> | undefined;
+  #exitWaiter: Promise<ExitStatus> | undefined;
+  #cancelled = false;
+
+  /**
+   * Wraps a started child. Use `spawnProcess()` or `spawn()` instead of calling this.
+   *
+   * @param child The master fd, pid and slave path of a child started on a new pty.
+   */
+  constructor(child: NativeChild) {
+    this.#fd = child.fd;
+    this.pid = child.pid;
+    this.ttyName = child.path;
+    this.readable = new ReadableStream<Uint8Array<ArrayBuffer>>({
+      pull: (controller) => this.#pull(controller),
+      cancel: () => this.#forgetReads(),
+    }, { highWaterMark: 0 });
+    this.writable = new WritableStream<Uint8Array>({
+      write: (chunk) => this.#write(chunk),
+    }, { highWaterMark: 1 });
+  }
+
+  /** How the child ended, once it has been reaped; `undefined` while it runs. */
+  get exitStatus(): ExitStatus | undefined {
+    return this.#status;
+  }
+
+  /** Whether `close()` has been called. */
+  get closed(): boolean {
+    return this.#closing !== undefined;
+  }
+
+  async #pull(controller: ReadableStreamDefaultController<Uint8Array<ArrayBuffer>>): Promise<void> {
+    const { libc: c } = libc();
+    for (;;) {
+      if (this.#cancelled) return;
+      if (this.#closing) return controller.close();
+      const n = Number(c.read(this.#fd, readBuffer, BigInt(READ_SIZE)));
+      if (n > 0) return controller.enqueue(readBuffer.slice(0, n));
+      const code = n === 0 ? EIO() : errno();
+      if (code === EAGAIN()) {
+        await poller().wait("read", this.#fd);
+      } else if (code === EIO()) {
+        // EIO: every slave fd is closed. Report EOF only with the exit status known.
+        await this.wait();
+        return controller.close();
+      } else if (code !== EINTR()) {
+        throw new PtyError("Cannot read from the pty", "read", code);
+      }
+    }
+  }
+
+  async #write(chunk: Uint8Array): Promise<void> {
+    const { libc: c } = libc();
+    const bytes = chunk.buffer instanceof ArrayBuffer
+      ? chunk as Uint8Array<ArrayBuffer>
+      : chunk.slice();
+    let offset = 0;
+    while (offset < bytes.length) {
+      if (this.#closing) throw new PtyError("Cannot write to the pty", "write", errnoCode("EBADF"));
+      const n = Number(c.write(this.#fd, bytes.subarray(offset), BigInt(bytes.length - offset)));
+      if (n >= 0) {
+        offset += n;
+        continue;
+      }
+      const code = errno();
+      if (code === EAGAIN()) await poller().wait("write", this.#fd);
+      else if (code !== EINTR()) throw new PtyError("Cannot write to the pty", "write", code);
+    }
+  }
+
+  #forgetReads(): void {
+    this.#cancelled = true;
+    poller().forget("read", this.#fd);
+  }
+
+  /**
+   * Sets the terminal size; the child's foreground job receives SIGWINCH.
+   *
+   * @param cols Columns, 1–65535.
+   * @param rows Rows, 1–65535.
+   * @throws {RangeError} When a size is not an integer in range.
+   * @throws {PtyError} When the pty is closed or the ioctl fails.
+   */
+  resize(cols: number, rows: number): void {
+    checkSize(cols, rows);
+    this.#ensureOpen("resize");
+    setWindowSize(this.#fd, cols, rows);
+  }
+
+  /** The terminal size in cells, read from the pty (`TIOCGWINSZ`). */
+  get size(): WindowSize {
+    this.#ensureOpen("read the size of");
+    return getWindowSize(this.#fd);
+  }
+
+  /** Whether the terminal echoes what is typed (termios `ECHO`); password prompts turn it off. */
+  get echo(): boolean {
+    this.#ensureOpen("read the echo of");
+    return getEcho(this.#fd);
+  }
+
+  /**
+   * Turns the terminal's echo on or off (termios `ECHO`), like pexpect's `setecho`.
+   *
+   * @param on `true` to echo input.
+   */
+  setEcho(on: boolean): void {
+    this.#ensureOpen("set the echo of");
+    setEcho(this.#fd, on);
+  }
+
+  /** The terminal's EOF (`VEOF`, usually Ctrl-D) and interrupt (`VINTR`, Ctrl-C) bytes. */
+  get controlCharacters(): { eof: number; intr: number } {
+    this.#ensureOpen("read the control characters of");
+    return controlCharacters(this.#fd);
+  }
+
+  /**
+   * Sends a signal to the child (not its whole group), like pexpect's `kill`.
+   *
+   * @param signal A name (`"SIGTERM"`) or number.
+   * @default {"SIGTERM"}
+   * @throws {PtyError} With `ESRCH` when the child is already reaped.
+   */
+  kill(signal: SignalLike = "SIGTERM"): void {
+    if (this.#status) {
+      throw new PtyError(`Cannot signal process ${this.pid}`, "kill", errnoCode("ESRCH"));
+    }
+    if (libc().libc.kill(this.pid, signalNumber(signal)) < 0) {
+      throw new PtyError(`Cannot signal process ${this.pid}`, "kill", errno());
+    }
+  }
+
+  /** Whether the child is still running (reaps it, without blocking, when it has exited). */
+  isAlive(): boolean {
+    return !this.#status && !this.#reap();
+  }
+
+  /** Reaps the child if it has exited; true when its status is known. */
+  #reap(): boolean {
+    if (this.#status) return true;
+    const { libc: c, platform: p } = libc();
+    const raw = new Int32Array(1);
+    const got = c.waitpid(this.pid, new Uint8Array(raw.buffer), p.WNOHANG);
+    if (got === 0) return false;
+    if (got < 0) {
+      const code = errno();
+      if (code === EINTR()) return false;
+      throw new PtyError(`Cannot wait for process ${this.pid}`, "waitpid", code);
+    }
+    this.#status = decodeStatus(raw[0]);
+    poller().forget("exit", this.pid);
+    return true;
+  }
+
+  /**
+   * Waits for the child to exit and reaps it. Does not read its output: a child blocked
+   * writing to a full terminal does not exit until somebody reads `readable`.
+   *
+   * @returns The exit status.
+   */
+  wait(): Promise<ExitStatus> {
+    if (this.#reap()) return Promise.resolve(this.#status!);
+    this.#exitWaiter ??= (async () => {
+      while (!this.#reap()) {
+        if (!await poller().wait("exit", this.pid) && this.#status) break;
+      }
+      return this.#status!;
+    })();
+    return this.#exitWaiter;
+  }
+
+  /**
+   * Closes the pty and ends the child: closing the master hangs up the terminal (the
+   * kernel sends SIGHUP); a child still alive after `grace` ms gets SIGHUP, then SIGTERM,
+   * then (with `force`) SIGKILL, each sent to its whole process group. Pending reads end,
+   * pending writes fail. Safe to call more than once.
+   *
+   * @param options `force` and `grace`.
+   * @returns The exit status.
+   * @throws {PtyError} When `force` is false and the child survives SIGTERM.
+   */
+  close(options: CloseOptions = {}): Promise<ExitStatus> {
+    this.#closing ??= this.#close(options.force ?? true, options.grace ?? 100);
+    return this.#closing;
+  }
+
+  async #close(force: boolean, grace: number): Promise<ExitStatus> {
+    const p = poller();
+    p.forget("read", this.#fd);
+    p.forget("write", this.#fd);
+    libc().libc.close(this.#fd);
+    const steps: (number | null)[] = [null, 1, 15, force ? 9 : null];
+    for (const [i, signal] of steps.entries()) {
+      if (i > 0 && signal === null) break;
+      if (signal !== null) libc().libc.kill(-this.pid, signal);
+      if (await this.#exitWithin(signal === 9 ? 10_000 : grace)) return this.#status!;
+    }
+    p.forget("exit", this.pid);
+    throw new PtyError(
+      `Cannot close process ${this.pid}: it ignored SIGHUP and SIGTERM; pass { force: true }`,
+      "kill",
+      errnoCode("EAGAIN"),
+    );
+  }
+
+  async #exitWithin(ms: number): Promise<boolean> {
+    if (this.#reap()) return true;
+    let timer: number | undefined;
+    const expired = new Promise<false>((resolve) => timer = setTimeout(() => resolve(false), ms));
+    try {
+      await Promise.race([this.wait(), expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+    return this.#reap();
+  }
+
+  #ensureOpen(what: string): void {
+    if (this.#closing) {
+      throw new PtyError(`Cannot ${what} a closed pty`, "ioctl", errnoCode("EBADF"));
+    }
+  }
+
+  /** Closes the process, as {@linkcode PtyProcess.close} with its defaults. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+const EAGAIN = () => errnoCode("EAGAIN");
+const EIO = () => errnoCode("EIO");
+const EINTR = () => errnoCode("EINTR");
+
+function decodeStatus(raw: number): ExitStatus {
+  const low = raw & 0x7f;
+  if (low === 0) return { code: (raw >> 8) & 0xff, signal: null };
+  return { code: null, signal: low };
+}
+
+/** The number of a signal given by name or number on this platform. */
+export function signalNumber(signal: SignalLike): number {
+  if (typeof signal === "number") return signal;
+  const n = libc().platform.signals[signal];
+  if (n === undefined) throw new RangeError(`Unknown signal: ${signal}`);
+  return n;
+}
+
+/** Throws a RangeError unless `cols` and `rows` are integers from 1 to 65535. */
+export function checkSize(cols: number, rows: number): void {
+  for (const [name, v] of [["cols", cols], ["rows", rows]] as const) {
+    if (!Number.isInteger(v) || v < 1 || v > 0xffff) {
+      throw new RangeError(
+        `Cannot size a terminal with ${name} = ${v}: use an integer from 1 to 65535`,
+      );
+    }
+  }
+}
