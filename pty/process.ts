@@ -296,7 +296,7 @@ export class PtyProcess implements AsyncDisposable {
 
   async #exitWithin(ms: number): Promise<boolean> {
     if (this.#reap()) return true;
-    let timer: number | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const expired = new Promise<false>((resolve) => timer = setTimeout(() => resolve(false), ms));
     try {
       await Promise.race([this.wait(), expired]);
