@@ -38,44 +38,71 @@ export function binaryToBytes(text: string): Uint8Array {
   return out;
 }
 
-/** Number of bytes `text` takes in UTF-8 (lone surrogates count as 3, like U+FFFD). */
-export function utf8Length(text: string): number {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      const d = text.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n += 4;
-        i++;
-      } else n += 3;
-    } else n += 3;
+/**
+ * Length of the longest prefix of `bytes` that does not end inside a UTF-8 sequence: the
+ * bytes after it are the start of a character whose remaining bytes have not arrived.
+ */
+export function completeUtf8Length(bytes: Uint8Array): number {
+  const len = bytes.length;
+  for (let i = len - 1; i >= 0 && i >= len - 4; i--) {
+    const b = bytes[i];
+    if (b < 0x80) return len;
+    if (b >= 0xc0) {
+      const need = b >= 0xf8 ? 1 : b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
+      return i + need > len ? i : len;
+    }
   }
-  return n;
+  return len;
 }
 
 /**
  * A streaming decoder: bytes in, text out, surviving characters split across chunks.
- * In bytes mode it produces binary strings.
+ * Unlike `TextDecoder` with `stream: true`, it can hand back the bytes it holds.
  */
 export interface StreamDecoder {
-  /** Decodes one chunk; incomplete trailing characters are kept for the next call. */
+  /** Decodes one chunk; an incomplete trailing character is held for the next call. */
   decode(chunk: Uint8Array): string;
-  /** Flushes what is kept (at end of stream); invalid leftovers become U+FFFD. */
+  /** Decodes what is held (at end of stream): an incomplete character becomes U+FFFD. */
   flush(): string;
+  /** Returns and forgets the held bytes (for passing output through undecoded). */
+  takePending(): Uint8Array;
 }
 
-/** Creates the decoder for `encoding` (`null` = bytes mode). */
+const EMPTY = new Uint8Array(0);
+
+/** Creates the decoder for `encoding` (`null` = bytes mode, producing binary strings). */
 export function createDecoder(encoding: "utf-8" | null): StreamDecoder {
   if (encoding === null) {
-    return { decode: bytesToBinary, flush: () => "" };
+    return { decode: bytesToBinary, flush: () => "", takePending: () => EMPTY };
   }
-  const decoder = new TextDecoder(encoding);
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+  let pending: Uint8Array | undefined;
   return {
-    decode: (chunk) => decoder.decode(chunk, { stream: true }),
-    flush: () => decoder.decode(),
+    decode(chunk) {
+      if (pending !== undefined) {
+        const joined = new Uint8Array(pending.length + chunk.length);
+        joined.set(pending);
+        joined.set(chunk, pending.length);
+        chunk = joined;
+        pending = undefined;
+      }
+      const cut = completeUtf8Length(chunk);
+      if (cut < chunk.length) {
+        pending = chunk.slice(cut);
+        chunk = chunk.subarray(0, cut);
+      }
+      return decoder.decode(chunk);
+    },
+    flush() {
+      const held = pending;
+      pending = undefined;
+      return held === undefined ? "" : decoder.decode(held);
+    },
+    takePending() {
+      const held = pending ?? EMPTY;
+      pending = undefined;
+      return held;
+    },
   };
 }
 
@@ -87,6 +114,16 @@ export function createDecoder(encoding: "utf-8" | null): StreamDecoder {
 export function toInternal(data: string | Uint8Array, bytesMode: boolean): string {
   if (bytesMode) return bytesToBinary(typeof data === "string" ? encodeUtf8(data) : data);
   return typeof data === "string" ? data : new TextDecoder().decode(data);
+}
+
+/** Converts internal data to what users see: text, or bytes in bytes mode. */
+export function fromInternal(text: string, bytesMode: boolean): string | Uint8Array {
+  return bytesMode ? binaryToBytes(text) : text;
+}
+
+/** Converts internal data to the bytes it came from. */
+export function internalToBytes(text: string, bytesMode: boolean): Uint8Array {
+  return bytesMode ? binaryToBytes(text) : encodeUtf8(text);
 }
 
 /** Converts user data to the bytes to write on the wire. */

@@ -89,7 +89,7 @@ export function encodeData(data: Uint8Array, options: EncodeDataOptions = {}): U
   let i = 0;
   for (; i < n; i++) {
     const b = data[i];
-    if (b === IAC || b === LF || (b === CR && data[i + 1] !== LF)) break;
+    if (b === IAC || (b === LF && data[i - 1] !== CR) || (b === CR && data[i + 1] !== LF)) break;
   }
   if (i === n) return data;
   const out = new Uint8Array(n * 2);

@@ -1,0 +1,132 @@
+// Copyright the dexpect authors. MIT license.
+/**
+ * The unconsumed input of a session, kept as a list of decoded pieces.
+ *
+ * Positions are absolute: counted in code units from the start of the stream, so a
+ * searcher's bookmarks stay valid while the front of the buffer is consumed. Appending
+ * never copies earlier data (one growing string would be re-flattened by V8 on every
+ * search: quadratic). Reading a range joins only the pieces it covers; a range over many
+ * pieces is coalesced into one piece so reading it again is cheap.
+ *
+ * @module
+ */
+
+/** Pieces shorter than this are merged on append, so byte-by-byte input stays compact. */
+const SMALL = 64;
+/** A slice over more pieces than this coalesces them. */
+const COALESCE = 8;
+
+export class StreamBuffer {
+  #pieces: string[] = [];
+  /** Absolute start of each piece. */
+  #starts: number[] = [];
+  /** Index of the first live piece. */
+  #first = 0;
+  #start = 0;
+  #end = 0;
+  #lastNewline = -1;
+
+  /** Absolute position of the first unconsumed code unit. */
+  get start(): number {
+    return this.#start;
+  }
+
+  /** Absolute position after the last code unit. */
+  get end(): number {
+    return this.#end;
+  }
+
+  /** Unconsumed length in code units. */
+  get length(): number {
+    return this.#end - this.#start;
+  }
+
+  /** Absolute position of the last `"\n"` ever appended, or -1. */
+  get lastNewline(): number {
+    return this.#lastNewline;
+  }
+
+  /** Appends decoded text. */
+  append(text: string): void {
+    if (text.length === 0) return;
+    const nl = text.lastIndexOf("\n");
+    if (nl >= 0) this.#lastNewline = this.#end + nl;
+    const last = this.#pieces.length - 1;
+    if (
+      last >= this.#first && text.length < SMALL && this.#pieces[last].length < SMALL
+    ) {
+      this.#pieces[last] += text;
+    } else {
+      this.#pieces.push(text);
+      this.#starts.push(this.#end);
+    }
+    this.#end += text.length;
+  }
+
+  /** Text between absolute positions `from` and `to` (clamped to the live range). */
+  slice(from: number, to: number = this.#end): string {
+    if (from < this.#start) from = this.#start;
+    if (to > this.#end) to = this.#end;
+    if (from >= to) return "";
+    let i = this.#indexOf(from);
+    let j = i;
+    while (j + 1 < this.#pieces.length && this.#starts[j + 1] < to) j++;
+    if (j - i > COALESCE) {
+      this.#coalesce(i, j);
+      j = i;
+    }
+    const s = this.#starts[i];
+    const piece = this.#pieces[i];
+    if (i === j) return from === s && to - s === piece.length ? piece : piece.slice(from - s, to - s);
+    const parts = [from === s ? piece : piece.slice(from - s)];
+    for (i++; i < j; i++) parts.push(this.#pieces[i]);
+    const lastPiece = this.#pieces[j];
+    const lastStart = this.#starts[j];
+    parts.push(to - lastStart === lastPiece.length ? lastPiece : lastPiece.slice(0, to - lastStart));
+    return parts.length === 2 ? parts[0] + parts[1] : parts.join("");
+  }
+
+  /** Removes the data before absolute position `to`. */
+  discard(to: number): void {
+    if (to > this.#end) to = this.#end;
+    while (this.#first < this.#pieces.length) {
+      const i = this.#first;
+      const pieceEnd = this.#starts[i] + this.#pieces[i].length;
+      if (pieceEnd > to) break;
+      this.#pieces[i] = "";
+      this.#first++;
+    }
+    if (to > this.#start) this.#start = to;
+    if (this.#first > 32 && this.#first * 2 > this.#pieces.length) {
+      this.#pieces.splice(0, this.#first);
+      this.#starts.splice(0, this.#first);
+      this.#first = 0;
+    }
+  }
+
+  /** Removes everything. */
+  clear(): void {
+    this.discard(this.#end);
+  }
+
+  /** Joins pieces `i..j` into piece `i`. */
+  #coalesce(i: number, j: number): void {
+    const joined = this.#pieces.slice(i, j + 1).join("");
+    this.#pieces.splice(i, j - i + 1, joined);
+    this.#starts.splice(i + 1, j - i);
+  }
+
+  /** Index of the piece holding absolute position `pos` (binary search). */
+  #indexOf(pos: number): number {
+    let lo = this.#first;
+    let hi = this.#pieces.length - 1;
+    // Fast path: searches nearly always touch the newest piece.
+    if (this.#starts[hi] <= pos) return hi;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.#starts[mid] <= pos) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+}

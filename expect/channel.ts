@@ -1,0 +1,51 @@
+// Copyright the dexpect authors. MIT license.
+/**
+ * The two shapes every transport hands to the engine.
+ *
+ * @module
+ */
+
+/**
+ * A bidirectional byte stream: what a transport (pty, Telnet connection, pipes, socket)
+ * gives a {@linkcode Session}. `readable` carries the peer's output, `writable` takes what is
+ * sent to it.
+ *
+ * The engine reads `readable` only while a call is waiting for data, keeping at most one
+ * `read()` outstanding, so a pull-based source (`highWaterMark: 0`) is read on demand.
+ *
+ * @example Wrap any pair of web streams
+ * ```ts
+ * import type { Channel } from "./channel.ts";
+ * import { ok } from "node:assert/strict";
+ *
+ * const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+ * const loopback: Channel = { readable, writable };
+ * ok(loopback.readable instanceof ReadableStream);
+ * ```
+ */
+export interface Channel {
+  /** The peer's output, as bytes. */
+  readonly readable: ReadableStream<Uint8Array>;
+  /** The peer's input, as bytes. */
+  readonly writable: WritableStream<Uint8Array>;
+}
+
+/**
+ * How a child process ended, like pexpect's `exitstatus` / `signalstatus`: exactly one of
+ * the two is a number once the child has ended normally or by a signal.
+ *
+ * @example A child killed by SIGTERM
+ * ```ts
+ * import type { ExitStatus } from "./channel.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const status: ExitStatus = { code: null, signal: 15 };
+ * strictEqual(status.code, null);
+ * ```
+ */
+export interface ExitStatus {
+  /** The exit code when the child exited normally, else `null`. */
+  code: number | null;
+  /** The number of the signal that ended the child, else `null`. */
+  signal: number | null;
+}

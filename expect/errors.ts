@@ -1,0 +1,240 @@
+// Copyright the dexpect authors. MIT license.
+/**
+ * The errors the engine throws.
+ *
+ * @module
+ */
+
+import type { ExitStatus } from "./channel.ts";
+import { escapeControl, formatMs, joinOr } from "./_format.ts";
+
+/**
+ * The details every {@linkcode ExpectError} carries.
+ *
+ * @example
+ * ```ts
+ * import type { ExpectErrorDetails } from "./errors.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const d: ExpectErrorDetails = { patterns: ['"$ "'], timeout: 1000, waited: 1001, tail: "" };
+ * strictEqual(d.patterns.length, 1);
+ * ```
+ */
+export interface ExpectErrorDetails {
+  /** Descriptions of the patterns that were awaited, e.g. `"login:"`, `/\$ $/`. */
+  readonly patterns: readonly string[];
+  /** The call's timeout in milliseconds, `null` for none. */
+  readonly timeout: number | null;
+  /** How long the call waited, in milliseconds. */
+  readonly waited: number;
+  /**
+   * The last 512 characters of unconsumed output (in bytes mode, one character per byte),
+   * with secrets sent with `{ secret: true }` replaced by `***`.
+   */
+  readonly tail: string;
+  /** Whether the session is in bytes mode (changes how `tail` is escaped in messages). */
+  readonly binary?: boolean;
+}
+
+/**
+ * Base class of the errors an `expect()` call rejects with when no pattern matched:
+ * `instanceof ExpectError` catches {@linkcode TimeoutError}, {@linkcode EOFError} and
+ * {@linkcode BufferOverflowError}.
+ *
+ * @example Catch any failed expectation
+ * ```ts
+ * import { ExpectError, TimeoutError } from "./errors.ts";
+ * import { ok } from "node:assert/strict";
+ *
+ * const e = new TimeoutError({ patterns: ['"$ "'], timeout: 10, waited: 10, tail: "abc" });
+ * ok(e instanceof ExpectError);
+ * ```
+ */
+export class ExpectError extends Error {
+  override name = "ExpectError";
+  /** Descriptions of the patterns that were awaited. */
+  readonly patterns: readonly string[];
+  /** The call's timeout in milliseconds, `null` for none. */
+  readonly timeout: number | null;
+  /** How long the call waited, in milliseconds. */
+  readonly waited: number;
+  /** The last 512 characters of unconsumed output, secrets redacted. */
+  readonly tail: string;
+
+  /**
+   * Creates the error.
+   *
+   * @param message The message.
+   * @param details What was awaited and what arrived.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(message: string, details: ExpectErrorDetails, options?: ErrorOptions) {
+    super(message, options);
+    this.patterns = details.patterns;
+    this.timeout = details.timeout;
+    this.waited = details.waited;
+    this.tail = details.tail;
+  }
+}
+
+/** `: the last N characters received were "..."` or `: nothing was received`. */
+function tailClause(details: ExpectErrorDetails): string {
+  if (details.tail.length === 0) return "nothing unconsumed was received";
+  return `the last ${details.tail.length} characters received were "${
+    escapeControl(details.tail, details.binary)
+  }"`;
+}
+
+/**
+ * The call's deadline passed before any pattern matched (and `TIMEOUT` was not listed).
+ * The unconsumed output stays buffered for the next call.
+ *
+ * @example The message says what, how long and what arrived
+ * ```ts
+ * import { TimeoutError } from "./errors.ts";
+ * import { match } from "node:assert/strict";
+ *
+ * const e = new TimeoutError({ patterns: ['"$ "'], timeout: 500, waited: 502, tail: "Password:\r\n" });
+ * match(e.message, /^Timed out after 502 ms waiting for "\$ ": .*Password:\\r\\n/);
+ * ```
+ */
+export class TimeoutError extends ExpectError {
+  override name = "TimeoutError";
+
+  /**
+   * Creates the error.
+   *
+   * @param details What was awaited and what arrived.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(details: ExpectErrorDetails, options?: ErrorOptions) {
+    super(
+      `Timed out after ${formatMs(details.waited)} waiting for ${joinOr(details.patterns)}: ${
+        tailClause(details)
+      }`,
+      details,
+      options,
+    );
+  }
+}
+
+/**
+ * The peer's output ended before any pattern matched (and `EOF` was not listed).
+ * {@linkcode EOFError.exitStatus} says how the child ended when the transport knows.
+ *
+ * @example
+ * ```ts
+ * import { EOFError } from "./errors.ts";
+ * import { match, strictEqual } from "node:assert/strict";
+ *
+ * const e = new EOFError(
+ *   { patterns: ["/ready/"], timeout: null, waited: 3, tail: "fatal\n" },
+ *   { code: 2, signal: null },
+ * );
+ * strictEqual(e.exitStatus?.code, 2);
+ * match(e.message, /exit code 2/);
+ * ```
+ */
+export class EOFError extends ExpectError {
+  override name = "EOFError";
+  /** How the child ended, if known. */
+  readonly exitStatus: ExitStatus | undefined;
+
+  /**
+   * Creates the error.
+   *
+   * @param details What was awaited and what arrived.
+   * @param exitStatus How the child ended, if known.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(details: ExpectErrorDetails, exitStatus?: ExitStatus, options?: ErrorOptions) {
+    const status = exitStatus === undefined
+      ? ""
+      : exitStatus.signal !== null
+      ? ` (child killed by signal ${exitStatus.signal})`
+      : exitStatus.code !== null
+      ? ` (child exited with exit code ${exitStatus.code})`
+      : "";
+    super(
+      `Reached end of output${status} after ${formatMs(details.waited)} waiting for ${
+        joinOr(details.patterns)
+      }: ${tailClause(details)}`,
+      details,
+      options,
+    );
+    this.exitStatus = exitStatus;
+  }
+}
+
+/**
+ * More than `maxBuffer` bytes of output arrived without a match while the session's
+ * `overflow` policy is `"error"`. The unconsumed output is discarded (its tail is in
+ * {@linkcode ExpectError.tail}) so the session stays usable.
+ *
+ * @example
+ * ```ts
+ * import { BufferOverflowError } from "./errors.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const e = new BufferOverflowError(
+ *   { patterns: ['"$ "'], timeout: 1000, waited: 20, tail: "yyyy" },
+ *   1024,
+ * );
+ * strictEqual(e.maxBuffer, 1024);
+ * ```
+ */
+export class BufferOverflowError extends ExpectError {
+  override name = "BufferOverflowError";
+  /** The limit that was exceeded, in bytes. */
+  readonly maxBuffer: number;
+
+  /**
+   * Creates the error.
+   *
+   * @param details What was awaited and what arrived.
+   * @param maxBuffer The limit that was exceeded, in bytes.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(details: ExpectErrorDetails, maxBuffer: number, options?: ErrorOptions) {
+    super(
+      `Discarded the output after it exceeded maxBuffer (${maxBuffer} bytes) while waiting ${
+        formatMs(details.waited)
+      } for ${joinOr(details.patterns)}: raise maxBuffer, use overflow: "drop-oldest" or ` +
+        `consume output sooner; ${tailClause(details)}`,
+      details,
+      options,
+    );
+    this.maxBuffer = maxBuffer;
+  }
+}
+
+/**
+ * A call was made in a state that does not allow it: the session is closed (or was closed
+ * while the call waited), or another call is already reading from it.
+ *
+ * @example
+ * ```ts
+ * import { SessionStateError } from "./errors.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const e = new SessionStateError("closed", "Cannot expect: the session is closed");
+ * strictEqual(e.reason, "closed");
+ * ```
+ */
+export class SessionStateError extends Error {
+  override name = "SessionStateError";
+  /** `"closed"`: the session is closed; `"busy"`: another call is reading. */
+  readonly reason: "closed" | "busy";
+
+  /**
+   * Creates the error.
+   *
+   * @param reason Why the call cannot proceed.
+   * @param message The message.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(reason: "closed" | "busy", message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.reason = reason;
+  }
+}

@@ -1,0 +1,74 @@
+// Copyright the dexpect authors. MIT license.
+/**
+ * Observing what a session reads and sends: pexpect's `logfile_read` / `logfile_send`.
+ * The engine notifies observers; it never prints.
+ *
+ * @module
+ */
+
+/**
+ * Something that happened on a session, as observers see it. `time` is
+ * `performance.now()` when it happened, in milliseconds.
+ *
+ * - `"read"`: bytes that arrived from the peer (also during `interact()`).
+ * - `"send"`: bytes written to the peer; with `secret: true` the data is `***`.
+ * - `"resize"`: the terminal size changed to `cols` x `rows` cells (from `interact()` or
+ *   a transport's `resize`).
+ *
+ * @example Counting bytes
+ * ```ts
+ * import type { SessionEvent } from "./observers.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * let read = 0;
+ * const observer = (e: SessionEvent) => {
+ *   if (e.type === "read") read += e.data.length;
+ * };
+ * observer({ type: "read", data: new Uint8Array(3), time: 0 });
+ * strictEqual(read, 3);
+ * ```
+ */
+export type SessionEvent =
+  | { readonly type: "read"; readonly data: Uint8Array; readonly time: number }
+  | {
+    readonly type: "send";
+    readonly data: Uint8Array;
+    readonly time: number;
+    readonly secret: boolean;
+  }
+  | { readonly type: "resize"; readonly cols: number; readonly rows: number; readonly time: number };
+
+/**
+ * A callback told about every {@linkcode SessionEvent}. It runs synchronously on the
+ * engine's path, so it should be quick; exceptions it throws are ignored.
+ *
+ * @example Mirror the peer's output
+ * ```ts
+ * import type { SessionObserver } from "./observers.ts";
+ *
+ * const chunks: Uint8Array[] = [];
+ * const observer: SessionObserver = (e) => {
+ *   if (e.type === "read") chunks.push(e.data);
+ * };
+ * void observer;
+ * ```
+ */
+export type SessionObserver = (event: SessionEvent) => void;
+
+/**
+ * Where a log goes: a callback given the bytes, or a `WritableStream` the session writes to
+ * (in order, without waiting for it). A stream is not closed by the session: `close()`
+ * waits for pending writes and releases its lock, so the owner can close it afterwards.
+ *
+ * @example Both kinds
+ * ```ts
+ * import type { LogTarget } from "./observers.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const toCallback: LogTarget = (data) => void data;
+ * const toStream: LogTarget = new WritableStream<Uint8Array>();
+ * strictEqual(typeof toCallback, "function");
+ * void toStream;
+ * ```
+ */
+export type LogTarget = WritableStream<Uint8Array> | ((data: Uint8Array) => void);

@@ -1,0 +1,367 @@
+/**
+ * The Telnet receive state machine (RFC 854 and RFC 855): bytes in, calls to a handler out.
+ * It never touches a socket, a timer or a `Deno` API, and knows nothing of option state except
+ * whether the peer sends in BINARY mode.
+ *
+ * @module
+ */
+
+import { commandName, optionName, TelnetCommand } from "./constants.ts";
+
+const IAC = 255;
+const CR = 13;
+const NUL = 0;
+const { WILL, DONT, SB, SE } = TelnetCommand;
+
+const S_DATA = 0;
+const S_IAC = 1;
+const S_NEG = 2;
+const S_SB_OPTION = 3;
+const S_SB = 4;
+const S_SB_IAC = 5;
+
+/** Largest subnegotiation payload kept by default, in bytes (64 KiB). */
+export const DEFAULT_MAX_SUBNEGOTIATION_BYTES = 65536;
+
+/** Largest subnegotiation buffer kept between subnegotiations, in bytes. */
+const KEEP_BUFFER_BYTES = 1024;
+
+/**
+ * What went wrong, for error events. None is fatal: parsing always goes on.
+ *
+ * - `"violation"`: the peer broke a rule of RFC 854/855/1143 (IAC X inside a subnegotiation,
+ *   SE without SB, a reply that contradicts our request, SB for an option not enabled).
+ * - `"overflow"`: a subnegotiation payload exceeded the limit and was discarded.
+ * - `"truncated"`: the stream ended in the middle of a command or subnegotiation.
+ * - `"callback"`: a negotiation callback threw (the error is the event's `cause`).
+ */
+export type TelnetErrorCode = "violation" | "overflow" | "truncated" | "callback";
+
+/**
+ * Receives what a {@linkcode TelnetParser} decodes, in stream order. Methods are called
+ * synchronously from `feed` and `end`, must not throw, and must not call `feed` again.
+ */
+export interface TelnetParserHandler {
+  /**
+   * Data bytes: a `subarray` view of the chunk passed to `feed` (copy it if that chunk's
+   * memory is reused). Never empty.
+   *
+   * @param bytes The data.
+   */
+  data(bytes: Uint8Array): void;
+  /**
+   * IAC followed by any byte other than IAC, WILL, WONT, DO, DONT, SB and SE.
+   *
+   * @param command The byte after IAC (NOP, DM, BRK, IP, AO, AYT, EC, EL, GA, EOR, ...).
+   */
+  command(command: number): void;
+  /**
+   * IAC WILL/WONT/DO/DONT option.
+   *
+   * @param command `TelnetCommand.WILL`, `WONT`, `DO` or `DONT`.
+   * @param option The option code.
+   */
+  negotiation(command: number, option: number): void;
+  /**
+   * A complete IAC SB option ... IAC SE, with IAC IAC in the payload turned into one 255.
+   *
+   * @param option The option code (the byte after SB).
+   * @param payload A new array the handler owns.
+   */
+  subnegotiation(option: number, payload: Uint8Array): void;
+  /**
+   * A protocol problem; parsing continues.
+   *
+   * @param code What kind of problem.
+   * @param message A readable sentence for logs.
+   */
+  error(code: TelnetErrorCode, message: string): void;
+}
+
+/** Options of {@linkcode TelnetParser}. */
+export interface TelnetParserOptions {
+  /**
+   * Largest subnegotiation payload in bytes; a longer one is discarded with an `"overflow"`
+   * error and parsing resumes after its IAC SE.
+   *
+   * @default {65536}
+   */
+  maxSubnegotiationBytes?: number;
+  /**
+   * Initial value of {@linkcode TelnetParser.binary}.
+   *
+   * @default {false}
+   */
+  binary?: boolean;
+}
+
+/**
+ * A resumable Telnet receive state machine (RFC 854 "TELNET COMMAND STRUCTURE", RFC 855
+ * subnegotiation). Feed it chunks of any size and split; it calls its handler in stream order.
+ *
+ * Data between commands is found with one `indexOf(255)` scan per chunk and delivered as
+ * `subarray` views, so a chunk with no IAC costs one scan and one view. IAC IAC becomes one
+ * 255 data byte (the view simply starts at the second IAC).
+ *
+ * Unless {@linkcode TelnetParser.binary} is set (the peer has BINARY enabled, RFC 856), the
+ * NVT rule of RFC 854 is undone on receipt: CR NUL becomes CR, while CR LF is kept as is and
+ * other NUL bytes pass through. A CR that ends a chunk is delivered at once, and a NUL that
+ * then starts the next data is dropped; commands between the two are transparent. So feeding
+ * any split of a stream yields the same concatenated data and the same other calls in the same
+ * places.
+ *
+ * Memory is bounded: data is never buffered, and a subnegotiation holds at most
+ * `maxSubnegotiationBytes`.
+ *
+ * @example Decode a chunk
+ * ```ts
+ * import { TelnetParser } from "./parser.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const seen: string[] = [];
+ * const parser = new TelnetParser({
+ *   data: (bytes) => seen.push(new TextDecoder().decode(bytes)),
+ *   command: (command) => seen.push(`cmd ${command}`),
+ *   negotiation: (command, option) => seen.push(`neg ${command} ${option}`),
+ *   subnegotiation: (option, payload) => seen.push(`sb ${option} ${[...payload]}`),
+ *   error: (code) => seen.push(code),
+ * });
+ * parser.feed(Uint8Array.of(104, 105, 255, 253, 31, 255, 250, 24, 1, 255, 240));
+ * assert.deepEqual(seen, ["hi", "neg 253 31", "sb 24 1"]);
+ * ```
+ */
+export class TelnetParser {
+  /**
+   * Whether the peer sends in BINARY mode (RFC 856): CR NUL is then left as is. May be changed
+   * at any time, including from a handler call; it applies to the data that follows.
+   */
+  binary: boolean;
+  #handler: TelnetParserHandler;
+  #max: number;
+  #state = S_DATA;
+  #negotiation = 0;
+  #sbOption = 0;
+  #sb: Uint8Array | null = null;
+  #sbLength = 0;
+  #sbDiscard = false;
+  #afterCr = false;
+  #nulAt = -1;
+
+  /**
+   * Create a parser in the data state.
+   *
+   * @param handler Receives everything decoded.
+   * @param options The subnegotiation limit and the initial BINARY mode.
+   * @throws {RangeError} If `maxSubnegotiationBytes` is not a non-negative integer.
+   */
+  constructor(handler: TelnetParserHandler, options: TelnetParserOptions = {}) {
+    const max = options.maxSubnegotiationBytes ?? DEFAULT_MAX_SUBNEGOTIATION_BYTES;
+    if (!Number.isSafeInteger(max) || max < 0) {
+      throw new RangeError(
+        `Cannot create TelnetParser: maxSubnegotiationBytes must be a non-negative integer, got ${max}`,
+      );
+    }
+    this.#handler = handler;
+    this.#max = max;
+    this.binary = options.binary ?? false;
+  }
+
+  /**
+   * Bytes of memory held for an incomplete subnegotiation; at most `maxSubnegotiationBytes`.
+   *
+   * @returns The size of the internal buffer in bytes.
+   */
+  get bufferedBytes(): number {
+    return this.#sb?.length ?? 0;
+  }
+
+  /**
+   * Decode the next chunk of the stream, calling the handler for everything complete in it.
+   *
+   * @param chunk The next bytes received; views of it reach the handler's `data`.
+   * @throws Only what the handler throws (a handler should not throw).
+   */
+  feed(chunk: Uint8Array): void {
+    const h = this.#handler;
+    const n = chunk.length;
+    let i = 0;
+    let start = 0;
+    this.#nulAt = -1;
+    while (i < n) {
+      switch (this.#state) {
+        case S_DATA: {
+          const j = chunk.indexOf(IAC, i);
+          if (j < 0) {
+            if (n > start) this.#data(chunk, start, n);
+            i = start = n;
+          } else {
+            if (j > start) this.#data(chunk, start, j);
+            this.#state = S_IAC;
+            i = start = j + 1;
+          }
+          break;
+        }
+        case S_IAC: {
+          const b = chunk[i++];
+          if (b === IAC) {
+            this.#state = S_DATA;
+            start = i - 1;
+          } else if (b >= WILL && b <= DONT) {
+            this.#negotiation = b;
+            this.#state = S_NEG;
+          } else if (b === SB) {
+            this.#state = S_SB_OPTION;
+          } else {
+            this.#state = S_DATA;
+            start = i;
+            if (b === SE) h.error("violation", "Ignored IAC SE: no subnegotiation in progress");
+            else h.command(b);
+          }
+          break;
+        }
+        case S_NEG: {
+          this.#state = S_DATA;
+          start = i + 1;
+          h.negotiation(this.#negotiation, chunk[i++]);
+          break;
+        }
+        case S_SB_OPTION: {
+          this.#sbOption = chunk[i++];
+          this.#sbLength = 0;
+          this.#sbDiscard = false;
+          this.#state = S_SB;
+          break;
+        }
+        case S_SB: {
+          const j = chunk.indexOf(IAC, i);
+          const end = j < 0 ? n : j;
+          if (end > i) this.#append(chunk, i, end);
+          if (j < 0) {
+            i = n;
+          } else {
+            this.#state = S_SB_IAC;
+            i = j + 1;
+          }
+          break;
+        }
+        default: {
+          const b = chunk[i++];
+          if (b === SE) {
+            this.#state = S_DATA;
+            start = i;
+            this.#endSubnegotiation();
+          } else if (b === IAC) {
+            this.#state = S_SB;
+            this.#append(chunk, i - 1, i);
+          } else {
+            this.#state = S_IAC;
+            i--;
+            const name = optionName(this.#sbOption);
+            this.#dropSubnegotiation();
+            h.error(
+              "violation",
+              `Dropped subnegotiation ${name}: got IAC ${
+                commandName(b)
+              } inside it, expected IAC SE`,
+            );
+          }
+        }
+      }
+    }
+    if (this.#state === S_DATA && n > start) this.#data(chunk, start, n);
+  }
+
+  /**
+   * Signal the end of the stream. A command or subnegotiation still incomplete is reported as
+   * a `"truncated"` error (never thrown), and the parser returns to its initial state.
+   *
+   * @throws Only what the handler throws (a handler should not throw).
+   */
+  end(): void {
+    const state = this.#state;
+    let message = "";
+    if (state === S_IAC) message = "IAC without a command byte";
+    else if (state === S_NEG) {
+      message = `IAC ${commandName(this.#negotiation)} without an option byte`;
+    } else if (state === S_SB_OPTION) message = "IAC SB without an option byte";
+    else if (state === S_SB || state === S_SB_IAC) {
+      message = `subnegotiation ${optionName(this.#sbOption)} without IAC SE` +
+        (this.#sbDiscard ? "" : ` (${this.#sbLength} payload bytes dropped)`);
+    }
+    this.#state = S_DATA;
+    this.#afterCr = false;
+    this.#dropSubnegotiation();
+    if (message) {
+      this.#handler.error("truncated", `Incomplete sequence at end of stream: ${message}`);
+    }
+  }
+
+  #data(chunk: Uint8Array, start: number, end: number): void {
+    const h = this.#handler;
+    if (this.binary) {
+      this.#afterCr = false;
+      h.data(chunk.subarray(start, end));
+      return;
+    }
+    if (this.#afterCr && chunk[start] === NUL) start++;
+    this.#afterCr = chunk[end - 1] === CR;
+    let from = start;
+    for (;;) {
+      if (this.#nulAt < from) {
+        const z = chunk.indexOf(NUL, from);
+        this.#nulAt = z < 0 ? chunk.length : z;
+      }
+      const z = this.#nulAt;
+      if (z >= end) break;
+      if (z > start && chunk[z - 1] === CR) {
+        h.data(chunk.subarray(start, z));
+        start = z + 1;
+      }
+      from = z + 1;
+    }
+    if (end > start) h.data(chunk.subarray(start, end));
+  }
+
+  #append(chunk: Uint8Array, from: number, to: number): void {
+    if (this.#sbDiscard) return;
+    const length = this.#sbLength + to - from;
+    if (length > this.#max) {
+      this.#dropSubnegotiation();
+      this.#sbDiscard = true;
+      this.#handler.error(
+        "overflow",
+        `Discarded subnegotiation ${
+          optionName(this.#sbOption)
+        }: payload exceeds ${this.#max} bytes`,
+      );
+      return;
+    }
+    let sb = this.#sb;
+    if (sb === null || sb.length < length) {
+      const grown = new Uint8Array(
+        Math.min(this.#max, Math.max(64, length, (sb?.length ?? 0) * 2)),
+      );
+      if (sb !== null) grown.set(sb.subarray(0, this.#sbLength));
+      this.#sb = sb = grown;
+    }
+    sb.set(chunk.subarray(from, to), this.#sbLength);
+    this.#sbLength = length;
+  }
+
+  #endSubnegotiation(): void {
+    if (this.#sbDiscard) {
+      this.#sbDiscard = false;
+      return;
+    }
+    const payload = this.#sb === null ? new Uint8Array(0) : this.#sb.slice(0, this.#sbLength);
+    if (this.#sb !== null && this.#sb.length > KEEP_BUFFER_BYTES) this.#sb = null;
+    this.#sbLength = 0;
+    this.#handler.subnegotiation(this.#sbOption, payload);
+  }
+
+  #dropSubnegotiation(): void {
+    if (this.#sb !== null && this.#sb.length > KEEP_BUFFER_BYTES) this.#sb = null;
+    this.#sbLength = 0;
+    this.#sbDiscard = false;
+  }
+}
