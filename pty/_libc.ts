@@ -203,6 +203,8 @@ const common = {
   read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
   // ssize_t write(int fd, const void *buf, size_t n);
   write: { parameters: ["i32", "buffer", "usize"], result: "isize" },
+  // int open(const char *path, int flags, ...);  (called without a mode)
+  open: { parameters: ["buffer", "i32"], result: "i32" },
   // int close(int fd);
   close: { parameters: ["i32"], result: "i32" },
   // int access(const char *path, int mode);

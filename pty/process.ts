@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { ExitStatus } from "../expect/channel.ts";
 import { errno, errnoCode, libc } from "./_libc.ts";
 import { poller } from "./_poller.ts";
 import {
@@ -15,16 +16,6 @@ import {
   setWindowSize,
 } from "./_spawn.ts";
 import { PtyError } from "./errors.ts";
-
-/**
- * How a child ended, as pexpect's `exitstatus` / `signalstatus`: exactly one is non-null.
- */
-export interface ExitStatus {
-  /** The exit code (0–255) when the child exited normally, else `null`. */
-  code: number | null;
-  /** The number of the signal that killed the child, else `null`. */
-  signal: number | null;
-}
 
 /** A terminal size in character cells. */
 export interface WindowSize {

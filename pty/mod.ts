@@ -1,0 +1,32 @@
+/**
+ * Programs in pseudo-terminals, through libc by Deno FFI (`--allow-ffi`).
+ *
+ * - {@linkcode spawn}: a program in a pty, driven with the expect DSL (pexpect's `spawn`).
+ * - {@linkcode spawnProcess}: the bare process object with web streams (node-pty style).
+ * - {@linkcode openpty}: a bare master/slave pair (Python's `pty.openpty`).
+ * - {@linkcode stdioTerminal}: the user's terminal, for `interact()`.
+ *
+ * Children start with `posix_spawnp` as session leaders whose controlling terminal is the
+ * pty; Python's `pty.fork()` is not offered, because forking the multi-threaded V8
+ * process is unsafe. All ptys share one epoll (kqueue on macOS) wait that runs only while
+ * somebody reads, so idle sessions cost no thread and scripts exit without `close()`.
+ * Linux is tested; macOS support is written from its headers and untested.
+ *
+ * @example Drive a REPL
+ * ```ts
+ * import { spawn } from "@dexpect/dexpect/pty";
+ * await using py = spawn("python3 -q");
+ * await py.expect(">>> ");
+ * await py.sendLine("2 ** 10");
+ * await py.expect("1024");
+ * ```
+ *
+ * @module
+ */
+export { PtyError, SpawnError } from "./errors.ts";
+export { openpty, type PtyPair } from "./openpty.ts";
+export { type CloseOptions, PtyProcess, type SignalLike, type WindowSize } from "./process.ts";
+export { PtySession, type PtySessionOptions, spawn, type WaitNoEchoOptions } from "./session.ts";
+export { type SpawnOptions, spawnProcess } from "./spawn.ts";
+export { stdioTerminal } from "./terminal.ts";
+export type { ExitStatus } from "../expect/channel.ts";
