@@ -25,7 +25,7 @@
  */
 export { PtyError, SpawnError } from "./errors.ts";
 export { openpty, type PtyPair } from "./openpty.ts";
-export { type CloseOptions, PtyProcess, type SignalLike, type WindowSize } from "./process.ts";
+export { type CloseOptions, PtyProcess, type SignalLike } from "./process.ts";
 export { PtySession, type PtySessionOptions, spawn, type WaitNoEchoOptions } from "./session.ts";
 export { type SpawnOptions, spawnProcess } from "./spawn.ts";
 export { stdioTerminal } from "./terminal.ts";

@@ -5,6 +5,7 @@
  * @module
  */
 import type { ExitStatus } from "../expect/channel.ts";
+import type { TerminalSize } from "../expect/interact.ts";
 import { errno, errnoCode, libc } from "./_libc.ts";
 import { poller } from "./_poller.ts";
 import {
@@ -16,14 +17,6 @@ import {
   setWindowSize,
 } from "./_spawn.ts";
 import { PtyError } from "./errors.ts";
-
-/** A terminal size in character cells. */
-export interface WindowSize {
-  /** Columns (cells per line). */
-  cols: number;
-  /** Rows (lines). */
-  rows: number;
-}
 
 /** Options of {@linkcode PtyProcess.close}. */
 export interface CloseOptions {
@@ -169,7 +162,7 @@ export class PtyProcess implements AsyncDisposable {
   }
 
   /** The terminal size in cells, read from the pty (`TIOCGWINSZ`). */
-  get size(): WindowSize {
+  get size(): TerminalSize {
     this.#ensureOpen("read the size of");
     return getWindowSize(this.#fd);
   }

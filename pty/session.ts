@@ -7,7 +7,8 @@ import type { ExitStatus } from "../expect/channel.ts";
 import type { Data } from "../expect/results.ts";
 import { Session } from "../expect/session.ts";
 import type { SessionOptions } from "../expect/options.ts";
-import type { CloseOptions, PtyProcess, SignalLike, WindowSize } from "./process.ts";
+import type { TerminalSize } from "../expect/interact.ts";
+import type { CloseOptions, PtyProcess, SignalLike } from "./process.ts";
 import { type SpawnOptions, spawnProcess } from "./spawn.ts";
 
 /** Options of {@linkcode spawn}: how to start the program, and the session's settings. */
@@ -67,7 +68,7 @@ export class PtySession<D extends Data = string> extends Session<D> {
   }
 
   /** The terminal size in cells. */
-  get size(): WindowSize {
+  get size(): TerminalSize {
     return this.process.size;
   }
 
