@@ -205,14 +205,22 @@ export class PtySession<D extends Data = string> extends Session<D> {
  * console.log(before); // "print(6 * 7)\r\n42\r\n"
  * ```
  */
-export function spawn<D extends Data = string>(
+export function spawn(
   command: string | readonly string[],
-  options: PtySessionOptions<D> = {},
-): PtySession<D> {
+  options: PtySessionOptions<Uint8Array> & { encoding: null },
+): PtySession<Uint8Array>;
+export function spawn(
+  command: string | readonly string[],
+  options?: PtySessionOptions<string>,
+): PtySession<string>;
+export function spawn(
+  command: string | readonly string[],
+  options: PtySessionOptions<string> | PtySessionOptions<Uint8Array> = {},
+): PtySession<string> | PtySession<Uint8Array> {
   const { env, cwd, cols, rows, echo, ...session } = options;
   const process = spawnProcess(command, { env, cwd, cols, rows, echo });
   try {
-    return new PtySession<D>(process, session as SessionOptions<D>);
+    return new PtySession(process, session as SessionOptions<string>);
   } catch (error) {
     process.close();
     throw error;
