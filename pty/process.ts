@@ -6,7 +6,7 @@
  */
 import type { ExitStatus } from "../expect/channel.ts";
 import type { TerminalSize } from "../expect/interact.ts";
-import { errno, errnoCode, libc } from "./_libc.ts";
+import { errno, errnoCode, libc, platform } from "./_libc.ts";
 import { poller } from "./_poller.ts";
 import {
   controlCharacters,
@@ -315,7 +315,7 @@ function decodeStatus(raw: number): ExitStatus {
 /** The number of a signal given by name or number on this platform. */
 export function signalNumber(signal: SignalLike): number {
   if (typeof signal === "number") return signal;
-  const n = libc().platform.signals[signal];
+  const n = platform().signals[signal];
   if (n === undefined) throw new RangeError(`Unknown signal: ${signal}`);
   return n;
 }

@@ -1,0 +1,185 @@
+/**
+ * Drive a REPL one command at a time and get each command's output: pexpect's `replwrap`.
+ *
+ * @module
+ */
+import type { ExpectOptions } from "../expect/options.ts";
+import { type PtySession, type PtySessionOptions, spawn } from "./session.ts";
+
+/** How to start a REPL and give it a prompt that cannot be mistaken for output. */
+export interface ReplOptions extends PtySessionOptions<string> {
+  /** A prompt the REPL shows first, before the prompt is changed. */
+  initialPrompt: string | RegExp;
+  /**
+   * Builds the line that sets the REPL's main and continuation prompts. The prompts are
+   * passed split in two so that the echo of this line does not contain them whole.
+   */
+  setPrompt: (prompt: [string, string], continuation: [string, string]) => string;
+}
+
+/**
+ * A REPL with a unique prompt: `run(code)` sends code and returns what it printed up to
+ * the next prompt. Create one with {@linkcode replwrap}, {@linkcode shellRepl} or
+ * {@linkcode pythonRepl}.
+ *
+ * @example Evaluate in Python
+ * ```ts
+ * import { pythonRepl } from "@dexpect/dexpect/pty";
+ * await using py = await pythonRepl();
+ * console.log(await py.run("print(6 * 7)")); // "42\r\n"
+ * ```
+ */
+export class Repl implements AsyncDisposable {
+  /** The session running the REPL. */
+  readonly session: PtySession;
+  /** The unique main prompt. */
+  readonly prompt: string;
+  /** The unique continuation prompt (after an incomplete line). */
+  readonly continuation: string;
+
+  /**
+   * Wraps a session whose REPL already shows `prompt`. Use {@linkcode replwrap}.
+   *
+   * @param session The REPL's session.
+   * @param prompt The unique main prompt.
+   * @param continuation The unique continuation prompt.
+   */
+  constructor(session: PtySession, prompt: string, continuation: string) {
+    this.session = session;
+    this.prompt = prompt;
+    this.continuation = continuation;
+  }
+
+  /**
+   * Sends `code` line by line and returns the output up to the next main prompt, without
+   * the echo of the lines sent. A continuation prompt after the last line means the code
+   * is incomplete: it is cancelled with the interrupt character and the call throws.
+   *
+   * @param code One or more lines.
+   * @param options `timeout` (ms per line) and `signal`.
+   * @returns The output, with the terminal's `\r\n` line ends.
+   * @throws {SyntaxError} When the REPL still waits for more input after the last line.
+   * @throws {TimeoutError} When the prompt does not come back in time.
+   */
+  async run(code: string, options: ExpectOptions = {}): Promise<string> {
+    const lines = code.split("\n");
+    let output = "";
+    for (const [i, line] of lines.entries()) {
+      await this.session.sendLine(line);
+      const r = await this.session.expect({ main: this.prompt, more: this.continuation }, options);
+      output += stripEcho(r.before, line);
+      if (r.key === "more" && i === lines.length - 1) {
+        await this.session.sendIntr();
+        await this.session.expect(this.prompt, options);
+        throw new SyntaxError(
+          `Cannot run incomplete input: the REPL waits for more after ${JSON.stringify(line)}`,
+        );
+      }
+    }
+    return output;
+  }
+
+  /** Ends the REPL (closes its session). */
+  async close(): Promise<void> {
+    await this.session.close();
+  }
+
+  /** Ends the REPL. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+function stripEcho(text: string, line: string): string {
+  const echo = `${line}\r\n`;
+  return text.startsWith(echo) ? text.slice(echo.length) : text;
+}
+
+/**
+ * Starts a REPL and gives it a unique prompt: pexpect's `REPLWrapper`.
+ *
+ * @param command The REPL program (array, or a string split like a shell).
+ * @param options `initialPrompt`, `setPrompt` and the spawn and session settings.
+ * @returns The REPL, showing its new prompt.
+ * @throws {TimeoutError} When the REPL does not show its prompt in time.
+ *
+ * @example A Node.js REPL
+ * ```ts ignore
+ * import { replwrap } from "@dexpect/dexpect/pty";
+ * await using node = await replwrap("node", {
+ *   initialPrompt: "> ",
+ *   setPrompt: ([a, b], [c, d]) => `repl.repl.setPrompt("${a}" + "${b}")`,
+ * });
+ * ```
+ */
+export async function replwrap(
+  command: string | readonly string[],
+  options: ReplOptions,
+): Promise<Repl> {
+  const { initialPrompt, setPrompt, ...spawnOptions } = options;
+  const tag = crypto.randomUUID().slice(0, 8);
+  const prompt: [string, string] = ["[dexpect-", `${tag}]> `];
+  const continuation: [string, string] = ["[dexpect-", `${tag}]+ `];
+  const session = spawn(command, spawnOptions);
+  try {
+    await session.expect(initialPrompt);
+    await session.sendLine(setPrompt(prompt, continuation));
+    await session.expect(prompt.join(""));
+    return new Repl(session, prompt.join(""), continuation.join(""));
+  } catch (error) {
+    await session.close();
+    throw error;
+  }
+}
+
+/**
+ * A POSIX shell (`sh` by default) as a {@linkcode Repl}: pexpect's `replwrap.bash`.
+ *
+ * @param command The shell. @default {"sh"}
+ * @param options Spawn and session settings.
+ * @returns The REPL.
+ *
+ * @example
+ * ```ts
+ * import { shellRepl } from "@dexpect/dexpect/pty";
+ * await using sh = await shellRepl();
+ * console.log(await sh.run("echo $((1 + 2))")); // "3\r\n"
+ * ```
+ */
+export function shellRepl(
+  command: string | readonly string[] = "sh",
+  options: PtySessionOptions<string> = {},
+): Promise<Repl> {
+  return replwrap(command, {
+    ...options,
+    initialPrompt: /[$#] $/,
+    setPrompt: ([a, b], [c, d]) => `PS1='${a}''${b}' PS2='${c}''${d}' PROMPT_COMMAND=''`,
+  });
+}
+
+/**
+ * Python's interactive interpreter as a {@linkcode Repl}: pexpect's `replwrap.python`.
+ *
+ * @param command The interpreter; `-E` makes it ignore `PYTHONSTARTUP`.
+ * @default {["python3", "-q", "-i", "-E"]}
+ * @param options Spawn and session settings.
+ * @returns The REPL.
+ *
+ * @example
+ * ```ts
+ * import { pythonRepl } from "@dexpect/dexpect/pty";
+ * await using py = await pythonRepl();
+ * console.log(await py.run("x = 6\nprint(x * 7)")); // "42\r\n"
+ * ```
+ */
+export function pythonRepl(
+  command: string | readonly string[] = ["python3", "-q", "-i", "-E"],
+  options: PtySessionOptions<string> = {},
+): Promise<Repl> {
+  return replwrap(command, {
+    ...options,
+    initialPrompt: ">>> ",
+    setPrompt: ([a, b], [c, d]) =>
+      `import sys; sys.ps1 = '${a}' + '${b}'; sys.ps2 = '${c}' + '${d}'`,
+  });
+}
