@@ -15,6 +15,7 @@ import { errnoName } from "./_libc.ts";
  * ```
  */
 export class PtyError extends Error {
+  /** The error class name, `"PtyError"`. */
   override name = "PtyError";
   /** The libc function that failed, e.g. `posix_spawnp`. */
   readonly syscall: string;
@@ -55,6 +56,7 @@ export class PtyError extends Error {
  * ```
  */
 export class SpawnError extends PtyError {
+  /** The error class name, `"SpawnError"`. */
   override name = "SpawnError";
   /** The program that could not be started, as given. */
   readonly program: string;

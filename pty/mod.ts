@@ -5,6 +5,10 @@
  * - {@linkcode spawnProcess}: the bare process object with web streams (node-pty style).
  * - {@linkcode openpty}: a bare master/slave pair (Python's `pty.openpty`).
  * - {@linkcode stdioTerminal}: the user's terminal, for `interact()`.
+ * - {@linkcode run}: run a program to its end answering prompts (pexpect's `run`).
+ * - {@linkcode replwrap}, {@linkcode shellRepl}, {@linkcode pythonRepl}: one command's
+ *   output at a time (pexpect's `replwrap`).
+ * - {@linkcode spawnPipe}: a program on plain pipes, no pty (pexpect's `popen_spawn`).
  *
  * Children start with `posix_spawnp` as session leaders whose controlling terminal is the
  * pty; Python's `pty.fork()` is not offered, because forking the multi-threaded V8
@@ -29,4 +33,8 @@ export { type CloseOptions, PtyProcess, type SignalLike } from "./process.ts";
 export { PtySession, type PtySessionOptions, spawn, type WaitNoEchoOptions } from "./session.ts";
 export { type SpawnOptions, spawnProcess } from "./spawn.ts";
 export { stdioTerminal } from "./terminal.ts";
-export type { ExitStatus } from "../expect/channel.ts";
+// The engine, so that one import gives the whole DSL (EOF, TIMEOUT, errors, types).
+export * from "../expect/mod.ts";
+export { PipeSession, type PipeSessionOptions, spawnPipe } from "./pipe.ts";
+export { type RunOptions, type RunResponse, type RunResult, run } from "./run.ts";
+export { pythonRepl, Repl, type ReplOptions, replwrap, shellRepl } from "./repl.ts";

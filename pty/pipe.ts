@@ -168,6 +168,13 @@ export function spawnPipe(
   command: string | readonly string[],
   options: PipeSessionOptions<Uint8Array> & { encoding: null },
 ): PipeSession<Uint8Array>;
+/**
+ * Text mode (the default): patterns and results are strings, decoded as UTF-8.
+ *
+ * @param command The program and its arguments.
+ * @param options Spawn and session settings.
+ * @returns The session.
+ */
 export function spawnPipe(
   command: string | readonly string[],
   options?: PipeSessionOptions<string>,

@@ -209,6 +209,13 @@ export function spawn(
   command: string | readonly string[],
   options: PtySessionOptions<Uint8Array> & { encoding: null },
 ): PtySession<Uint8Array>;
+/**
+ * Text mode (the default): patterns and results are strings, decoded as UTF-8.
+ *
+ * @param command The program and its arguments.
+ * @param options Spawn and session settings.
+ * @returns The session.
+ */
 export function spawn(
   command: string | readonly string[],
   options?: PtySessionOptions<string>,
