@@ -107,7 +107,8 @@ function report(error: unknown, debug: boolean): number {
   const message = error instanceof Error ? error.message : String(error);
   console.error(`dexpect: ${message}`);
   if (debug && error instanceof Error && error.stack) console.error(error.stack);
-  if (error instanceof UsageError) return ExitCode.usage;
+  // SyntaxError: a pattern, escape or dialogue file the user wrote does not parse.
+  if (error instanceof UsageError || error instanceof SyntaxError) return ExitCode.usage;
   if (error instanceof TimeoutError) return ExitCode.timeout;
   if (error instanceof EOFError) return ExitCode.eof;
   if (error instanceof SpawnError) return error.code === "ENOENT" ? 127 : 126;
@@ -123,7 +124,9 @@ export function statusCode(status: ExitStatus | undefined): number {
 function splitCommand(args: string[]): { options: string[]; command: string[] } {
   const at = args.indexOf("--");
   const command = at < 0 ? [] : args.slice(at + 1);
-  if (command.length === 0) throw new UsageError("missing the command to run after --");
+  if (command.length === 0 || command[0] === "") {
+    throw new UsageError("missing the command to run after --");
+  }
   return { options: args.slice(0, at), command };
 }
 
