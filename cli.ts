@@ -26,6 +26,8 @@ import { spawn } from "./pty/session.ts";
 import { stdioTerminal } from "./pty/terminal.ts";
 import { parsePattern, unescapeText } from "./expect/dialogue.ts";
 
+export type { ExitStatus };
+
 const VERSION = "0.1.0";
 const encoder = new TextEncoder();
 

@@ -36,5 +36,5 @@ export { stdioTerminal } from "./terminal.ts";
 // The engine, so that one import gives the whole DSL (EOF, TIMEOUT, errors, types).
 export * from "../expect/mod.ts";
 export { PipeSession, type PipeSessionOptions, spawnPipe } from "./pipe.ts";
-export { type RunOptions, type RunResponse, type RunResult, run } from "./run.ts";
+export { run, type RunOptions, type RunResponse, type RunResult } from "./run.ts";
 export { pythonRepl, Repl, type ReplOptions, replwrap, shellRepl } from "./repl.ts";
