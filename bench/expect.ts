@@ -5,27 +5,15 @@
 // round-trip   sendLine + two expects through `cat`, vs pexpect (sleeps off) when installed.
 import { spawn } from "../pty/session.ts";
 import { spawnProcess } from "../pty/spawn.ts";
+import { median, python, SEQ, SEQ_TTY_BYTES, time } from "./_util.ts";
 
 const quick = Deno.args.includes("--quick");
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1];
-}
-
-async function time(fn: () => Promise<void>): Promise<number> {
-  const start = performance.now();
-  await fn();
-  return performance.now() - start;
-}
-
-const SEQ = ["seq", "1", "1000000"];
 
 async function drain(): Promise<void> {
   await using child = spawnProcess(SEQ);
   let bytes = 0;
   for await (const chunk of child.readable) bytes += chunk.length;
-  if (bytes !== 7_888_896) throw new Error(`lost output: ${bytes}`);
+  if (bytes !== SEQ_TTY_BYTES) throw new Error(`lost output: ${bytes}`);
 }
 
 async function expectAtEnd(pattern: string | RegExp): Promise<void> {
@@ -79,16 +67,8 @@ for i in range(${n}):
 print(${n} / (time.perf_counter() - t))
 c.ptyproc.delayafterclose = 0
 c.close(force=True)`;
-  try {
-    const out = await new Deno.Command("python3", {
-      args: ["-c", code],
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    return out.success ? Number(new TextDecoder().decode(out.stdout)) : undefined;
-  } catch {
-    return undefined;
-  }
+  const out = await python(code);
+  return out === undefined ? undefined : Number(out);
 }
 
 async function roundTrip(): Promise<void> {

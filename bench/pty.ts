@@ -5,27 +5,17 @@
 // pexpect runs with its sleeps off (delaybeforesend, delayafterclose, delayafterterminate).
 // concurrency  N concurrent `cat` sessions, one round trip each, vs pexpect for N = 200.
 import { spawnProcess } from "../pty/spawn.ts";
+import { median, python, SEQ, SEQ_TTY_BYTES, time } from "./_util.ts";
 
 const quick = Deno.args.includes("--quick");
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1];
-}
-
-async function time(fn: () => Promise<void>): Promise<number> {
-  const start = performance.now();
-  await fn();
-  return performance.now() - start;
-}
-
 async function dexpectSeq(): Promise<void> {
-  await using child = spawnProcess(["seq", "1", "1000000"]);
+  await using child = spawnProcess(SEQ);
   let bytes = 0;
   for await (const chunk of child.readable) bytes += chunk.length;
-  if (bytes !== 7_888_896) throw new Error(`lost output: ${bytes} bytes`);
+  if (bytes !== SEQ_TTY_BYTES) throw new Error(`lost output: ${bytes} bytes`);
 }
 
 async function scriptSeq(): Promise<void> {
@@ -34,20 +24,8 @@ async function scriptSeq(): Promise<void> {
     stdin: "null",
     stdout: "piped",
   }).output();
-  if (out.stdout.length < 7_888_896) throw new Error(`script lost output: ${out.stdout.length}`);
-}
-
-async function python(code: string): Promise<string | undefined> {
-  try {
-    const out = await new Deno.Command("python3", {
-      args: ["-c", code],
-      stdout: "piped",
-      stderr: "piped",
-    })
-      .output();
-    return out.success ? decoder.decode(out.stdout).trim() : undefined;
-  } catch {
-    return undefined;
+  if (out.stdout.length < SEQ_TTY_BYTES) {
+    throw new Error(`script lost output: ${out.stdout.length}`);
   }
 }
 

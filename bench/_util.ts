@@ -1,0 +1,33 @@
+// Shared helpers of the scenario benchmarks in bench/.
+
+/** The median of `values`. */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1];
+}
+
+/** Milliseconds `fn` takes. */
+export async function time(fn: () => Promise<void>): Promise<number> {
+  const start = performance.now();
+  await fn();
+  return performance.now() - start;
+}
+
+/** Runs Python code and returns its stdout, or `undefined` when python3 or a module is missing. */
+export async function python(code: string): Promise<string | undefined> {
+  try {
+    const out = await new Deno.Command("python3", {
+      args: ["-c", code],
+      stdout: "piped",
+      stderr: "piped",
+    })
+      .output();
+    return out.success ? new TextDecoder().decode(out.stdout).trim() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `seq 1 1000000` as the tests and benchmarks run it, and the bytes it prints on a tty. */
+export const SEQ = ["seq", "1", "1000000"];
+export const SEQ_TTY_BYTES = 7_888_896; // seq's 6 888 896 bytes plus a CR per line
