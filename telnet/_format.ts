@@ -1,6 +1,6 @@
 // Readable renderings of subnegotiation payloads for trace lines. Private to telnet/.
 
-import { optionName, TelnetOption } from "./constants.ts";
+import { TelnetOption, telnetOptionName } from "./constants.ts";
 import { decodeEnvironmentPayload, decodeIsPayload, decodeNawsPayload } from "./options.ts";
 
 const MAX_HEX_BYTES = 32;
@@ -18,7 +18,7 @@ export function hex(bytes: Uint8Array): string {
 /** Describe a subnegotiation as `SB NAME details`. */
 export function describeSubnegotiation(option: number, payload: Uint8Array): string {
   const details = describePayload(option, payload);
-  return `SB ${optionName(option)}${details ? " " + details : ""}`;
+  return `SB ${telnetOptionName(option)}${details ? " " + details : ""}`;
 }
 
 function describePayload(option: number, payload: Uint8Array): string {

@@ -66,9 +66,10 @@ export const TelnetCommand = {
 } as const;
 
 /**
- * Telnet option codes under their Python `telnetlib` names (`arpa/telnet.h` without the
- * `TELOPT_` prefix, then the IANA registry). `NOOPT` (0) is telnetlib's "no option" value passed
- * to negotiation callbacks for commands that carry no option; it shares its code with BINARY.
+ * Telnet option codes (RFC 855, numbered by the IANA "Telnet Options" registry) under their
+ * Python `telnetlib` names (`arpa/telnet.h` without the `TELOPT_` prefix). `NOOPT` (0) is
+ * telnetlib's "no option" value passed to negotiation callbacks for commands that carry no
+ * option; it shares its code with BINARY.
  *
  * @example Ask the peer to suppress go-ahead
  * ```ts
@@ -219,13 +220,13 @@ export const TelnetSubcommand = {
  *
  * @example A well-known variable in an IS payload
  * ```ts
- * import { EnvironmentCode } from "./constants.ts";
+ * import { TelnetEnvironmentCode } from "./constants.ts";
  * import assert from "node:assert/strict";
  *
- * assert.deepEqual([EnvironmentCode.VAR, EnvironmentCode.VALUE], [0, 1]);
+ * assert.deepEqual([TelnetEnvironmentCode.VAR, TelnetEnvironmentCode.VALUE], [0, 1]);
  * ```
  */
-export const EnvironmentCode = {
+export const TelnetEnvironmentCode = {
   /** A well-known variable name follows (USER, JOB, ACCT, PRINTER, SYSTEMTYPE, DISPLAY). */
   VAR: 0,
   /** The variable's value follows. */
@@ -254,19 +255,20 @@ function reverse(table: Readonly<Record<string, number>>): string[] {
  *
  * @example Name a command
  * ```ts
- * import { commandName } from "./constants.ts";
+ * import { telnetCommandName } from "./constants.ts";
  * import assert from "node:assert/strict";
  *
- * assert.equal(commandName(246), "AYT");
- * assert.equal(commandName(17), "17");
+ * assert.equal(telnetCommandName(246), "AYT");
+ * assert.equal(telnetCommandName(17), "17");
  * ```
  */
-export function commandName(code: number): string {
+export function telnetCommandName(code: number): string {
   return COMMAND_NAMES[code] ?? String(code);
 }
 
 /**
- * Return the name of a Telnet option code for logs, such as `"NAWS"` for 31 (IANA registry).
+ * Return the name of a Telnet option code for logs, such as `"NAWS"` for 31 (RFC 855 option codes,
+ * IANA registry).
  *
  * @param code The option byte, 0 to 255.
  * @returns The `TelnetOption` name (BINARY for 0), or the decimal code when it has none.
@@ -274,13 +276,13 @@ export function commandName(code: number): string {
  *
  * @example Name an option
  * ```ts
- * import { optionName } from "./constants.ts";
+ * import { telnetOptionName } from "./constants.ts";
  * import assert from "node:assert/strict";
  *
- * assert.equal(optionName(31), "NAWS");
- * assert.equal(optionName(200), "200");
+ * assert.equal(telnetOptionName(31), "NAWS");
+ * assert.equal(telnetOptionName(200), "200");
  * ```
  */
-export function optionName(code: number): string {
+export function telnetOptionName(code: number): string {
   return OPTION_NAMES[code] ?? String(code);
 }

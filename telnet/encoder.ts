@@ -12,8 +12,19 @@ const CR = 13;
 const LF = 10;
 const NUL = 0;
 
-/** Options of {@linkcode encodeData}. */
-export interface EncodeDataOptions {
+/**
+ * Options of {@linkcode encodeTelnetData} (RFC 854 NVT rules, RFC 856 BINARY).
+ *
+ * @example Send raw bytes in BINARY mode
+ * ```ts
+ * import { type EncodeTelnetDataOptions, encodeTelnetData } from "./encoder.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const options: EncodeTelnetDataOptions = { binary: true };
+ * assert.deepEqual([...encodeTelnetData(Uint8Array.of(13, 255), options)], [13, 255, 255]);
+ * ```
+ */
+export interface EncodeTelnetDataOptions {
   /**
    * Whether our side has the BINARY option enabled (RFC 856): then only IAC is doubled and CR
    * and LF pass unchanged.
@@ -74,16 +85,19 @@ export function escapeIac(data: Uint8Array): Uint8Array {
  *
  * @example NVT end of lines
  * ```ts
- * import { encodeData } from "./encoder.ts";
+ * import { encodeTelnetData } from "./encoder.ts";
  * import assert from "node:assert/strict";
  *
  * const text = new TextDecoder();
  * const enc = new TextEncoder();
- * assert.equal(text.decode(encodeData(enc.encode("a\nb\r\nc\r"))), "a\r\nb\r\nc\r\0");
- * assert.equal(text.decode(encodeData(enc.encode("a\n"), { binary: true })), "a\n");
+ * assert.equal(text.decode(encodeTelnetData(enc.encode("a\nb\r\nc\r"))), "a\r\nb\r\nc\r\0");
+ * assert.equal(text.decode(encodeTelnetData(enc.encode("a\n"), { binary: true })), "a\n");
  * ```
  */
-export function encodeData(data: Uint8Array, options: EncodeDataOptions = {}): Uint8Array {
+export function encodeTelnetData(
+  data: Uint8Array,
+  options: EncodeTelnetDataOptions = {},
+): Uint8Array {
   if (options.binary) return escapeIac(data);
   const n = data.length;
   let i = 0;
@@ -133,14 +147,14 @@ function checkByte(value: number, what: string): void {
  *
  * @example Are you there
  * ```ts
- * import { encodeCommand } from "./encoder.ts";
+ * import { encodeTelnetCommand } from "./encoder.ts";
  * import { TelnetCommand } from "./constants.ts";
  * import assert from "node:assert/strict";
  *
- * assert.deepEqual([...encodeCommand(TelnetCommand.AYT)], [255, 246]);
+ * assert.deepEqual([...encodeTelnetCommand(TelnetCommand.AYT)], [255, 246]);
  * ```
  */
-export function encodeCommand(command: number): Uint8Array {
+export function encodeTelnetCommand(command: number): Uint8Array {
   checkByte(command, "command");
   return Uint8Array.of(IAC, command);
 }

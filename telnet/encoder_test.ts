@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { TelnetCommand as C, TelnetOption as O } from "./constants.ts";
 import {
-  encodeCommand,
-  encodeData,
   encodeNegotiation,
   encodeSubnegotiation,
+  encodeTelnetCommand,
+  encodeTelnetData,
   escapeIac,
 } from "./encoder.ts";
 import { bytes, parserSource, random } from "./_test_helpers.ts";
@@ -19,7 +19,7 @@ Deno.test("escapeIac doubles IAC and returns the input when there is none", () =
   assert.equal(escapeIac(new Uint8Array(0)).length, 0);
 });
 
-Deno.test("encodeData applies the RFC 854 NVT end-of-line rules", () => {
+Deno.test("encodeTelnetData applies the RFC 854 NVT end-of-line rules", () => {
   const cases: [string, string][] = [
     ["plain", "plain"],
     ["a\r\nb", "a\r\nb"],
@@ -33,17 +33,20 @@ Deno.test("encodeData applies the RFC 854 NVT end-of-line rules", () => {
     ["\r\xff", "\r\0\xff\xff"],
   ];
   for (const [input, wire] of cases) {
-    assert.equal(text(encodeData(bytes(input))), wire, JSON.stringify(input));
+    assert.equal(text(encodeTelnetData(bytes(input))), wire, JSON.stringify(input));
   }
   const plain = bytes("ls -l");
-  assert.equal(encodeData(plain), plain, "nothing to change: same array");
+  assert.equal(encodeTelnetData(plain), plain, "nothing to change: same array");
 });
 
-Deno.test("encodeData in BINARY mode only doubles IAC", () => {
-  assert.equal(text(encodeData(bytes("a\r\n\r\n\xff"), { binary: true })), "a\r\n\r\n\xff\xff");
+Deno.test("encodeTelnetData in BINARY mode only doubles IAC", () => {
+  assert.equal(
+    text(encodeTelnetData(bytes("a\r\n\r\n\xff"), { binary: true })),
+    "a\r\n\r\n\xff\xff",
+  );
 });
 
-Deno.test("encodeData round-trips through the parser", () => {
+Deno.test("encodeTelnetData round-trips through the parser", () => {
   const next = random(854);
   for (let round = 0; round < 200; round++) {
     const input = Uint8Array.from({ length: Math.floor(next() * 64) }, () => {
@@ -53,7 +56,7 @@ Deno.test("encodeData round-trips through the parser", () => {
     for (const binary of [false, true]) {
       const source = parserSource({ binary });
       const out: number[] = [];
-      for (const e of [...source.feed(encodeData(input, { binary })), ...source.end()]) {
+      for (const e of [...source.feed(encodeTelnetData(input, { binary })), ...source.end()]) {
         assert.equal(e.type, "data");
         if (e.type === "data") out.push(...e.data);
       }
@@ -66,13 +69,13 @@ Deno.test("encodeData round-trips through the parser", () => {
 });
 
 Deno.test("command, negotiation and subnegotiation builders", () => {
-  assert.deepEqual([...encodeCommand(C.AYT)], [255, 246]);
+  assert.deepEqual([...encodeTelnetCommand(C.AYT)], [255, 246]);
   assert.deepEqual([...encodeNegotiation(C.DONT, O.LINEMODE)], [255, 254, 34]);
   assert.deepEqual(
     [...encodeSubnegotiation(O.NAWS, Uint8Array.of(0, 255, 255, 0))],
     [255, 250, 31, 0, 255, 255, 255, 255, 0, 255, 240],
   );
-  assert.throws(() => encodeCommand(256), RangeError);
+  assert.throws(() => encodeTelnetCommand(256), RangeError);
   assert.throws(() => encodeNegotiation(C.SB, 1), RangeError);
   assert.throws(() => encodeNegotiation(C.DO, -1), RangeError);
   assert.throws(() => encodeSubnegotiation(1.5, new Uint8Array(0)), RangeError);

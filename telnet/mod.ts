@@ -10,7 +10,7 @@
  *   TTYPE, NAWS, TSPEED and NEW_ENVIRON; telnetlib's negotiation callback and `readSbData`.
  * - {@linkcode TelnetParser}: the bare receive state machine (RFC 854/855).
  * - {@linkcode QMethod}: RFC 1143 option state for both sides.
- * - Encoders (`escapeIac`, `encodeData`, `encodeCommand`, `encodeNegotiation`,
+ * - Encoders (`escapeIac`, `encodeTelnetData`, `encodeTelnetCommand`, `encodeNegotiation`,
  *   `encodeSubnegotiation`), option payload helpers, and the protocol codes under telnetlib's
  *   names (`TelnetCommand.IAC`, `TelnetOption.NAWS`, ...).
  *
@@ -32,19 +32,19 @@
  */
 
 export {
-  commandName,
-  EnvironmentCode,
-  optionName,
   TelnetCommand,
+  telnetCommandName,
+  TelnetEnvironmentCode,
   TelnetOption,
+  telnetOptionName,
   TelnetSubcommand,
 } from "./constants.ts";
 export {
-  encodeCommand,
-  encodeData,
-  type EncodeDataOptions,
   encodeNegotiation,
   encodeSubnegotiation,
+  encodeTelnetCommand,
+  encodeTelnetData,
+  type EncodeTelnetDataOptions,
   escapeIac,
 } from "./encoder.ts";
 export type {
@@ -75,13 +75,13 @@ export {
   encodeEnvironmentPayload,
   encodeIsPayload,
   encodeNawsPayload,
-  type EnvironmentEntry,
-  type EnvironmentMessage,
   formatTerminalSpeed,
   type TelnetEnvironment,
-  type TerminalSpeed,
+  type TelnetEnvironmentEntry,
+  type TelnetEnvironmentMessage,
+  type TelnetTerminalSpeed,
+  type TelnetWindowSize,
   TerminalTypeCycle,
-  type WindowSize,
 } from "./options.ts";
 export {
   DEFAULT_MAX_SUBNEGOTIATION_BYTES,
@@ -90,9 +90,9 @@ export {
   type TelnetParserHandler,
   type TelnetParserOptions,
 } from "./parser.ts";
-export {
-  type TelnetNegotiationCallback,
-  type TelnetOptionPolicy,
-  TelnetProtocol,
-  type TelnetProtocolOptions,
-} from "./protocol.ts";
+export { TelnetProtocol } from "./protocol.ts";
+export type {
+  TelnetNegotiationCallback,
+  TelnetOptionPolicy,
+  TelnetProtocolOptions,
+} from "./protocol_options.ts";

@@ -5,23 +5,86 @@
  * @module
  */
 
-import { commandName, TelnetCommand } from "./constants.ts";
+import { TelnetCommand, telnetCommandName } from "./constants.ts";
 
 const { WILL, WONT, DO, DONT } = TelnetCommand;
 
-/** Which end of the connection an option runs on: RFC 1143's `us` (local) or `him` (peer). */
+/**
+ * Which end of the connection an option runs on: RFC 1143's `us` (local) or `him` (peer).
+ *
+ * @example Which side an option runs on
+ * ```ts
+ * import type { TelnetSide } from "./negotiation.ts";
+ * import { TelnetProtocol } from "./protocol.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const telnet = new TelnetProtocol();
+ * telnet.feed(Uint8Array.of(255, 251, 1)); // the server will echo: side "him"
+ * const side: TelnetSide = "him";
+ * assert.equal(telnet.isEnabled(side, 1), true);
+ * ```
+ */
 export type TelnetSide = "us" | "him";
 
-/** WILL, WONT, DO or DONT. */
+/**
+ * WILL, WONT, DO or DONT (RFC 854 codes 251 to 254).
+ *
+ * @example Narrow a command byte
+ * ```ts
+ * import type { TelnetNegotiationCommand } from "./negotiation.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const command: TelnetNegotiationCommand = 253; // DO
+ * assert.equal(command, 253);
+ * ```
+ */
 export type TelnetNegotiationCommand = 251 | 252 | 253 | 254;
 
-/** RFC 1143 option state: NO, YES, WANTNO (we asked to disable), WANTYES (we asked to enable). */
+/**
+ * RFC 1143 option state: NO, YES, WANTNO (we asked to disable), WANTYES (we asked to enable).
+ *
+ * @example After our DO is sent
+ * ```ts
+ * import { QMethod, type QState } from "./negotiation.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const q = new QMethod();
+ * q.request(253, 1); // DO ECHO
+ * const state: QState = q.state("him", 1).state;
+ * assert.equal(state, "wantyes");
+ * ```
+ */
 export type QState = "no" | "yes" | "wantno" | "wantyes";
 
-/** RFC 1143 queue bit: whether the opposite request waits for the current one to finish. */
+/**
+ * RFC 1143 queue bit: whether the opposite request waits for the current one to finish.
+ *
+ * @example A disable queued behind an enable
+ * ```ts
+ * import { QMethod, type QQueue } from "./negotiation.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const q = new QMethod();
+ * q.request(253, 1); // DO ECHO: WANTYES
+ * q.request(254, 1); // DONT ECHO while waiting: queued
+ * const queue: QQueue = q.state("him", 1).queue;
+ * assert.equal(queue, "opposite");
+ * ```
+ */
 export type QQueue = "empty" | "opposite";
 
-/** The state and queue bit of one option on one side (RFC 1143 section 7). */
+/**
+ * The state and queue bit of one option on one side (RFC 1143 section 7).
+ *
+ * @example Read a state
+ * ```ts
+ * import { QMethod, type QOptionState } from "./negotiation.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const state: QOptionState = new QMethod().state("us", 31);
+ * assert.deepEqual(state, { state: "no", queue: "empty" });
+ * ```
+ */
 export interface QOptionState {
   /** The state. */
   readonly state: QState;
@@ -29,7 +92,18 @@ export interface QOptionState {
   readonly queue: QQueue;
 }
 
-/** What a {@linkcode QMethod} transition asks of its caller. */
+/**
+ * What a {@linkcode QMethod} transition asks of its caller (RFC 1143 section 7).
+ *
+ * @example Act on a transition
+ * ```ts
+ * import { QMethod, type QTransition } from "./negotiation.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const t: QTransition = new QMethod().receive(251, 3, true); // WILL SGA, agreed
+ * assert.deepEqual(t, { side: "him", reply: 253, enabled: true, error: null });
+ * ```
+ */
 export interface QTransition {
   /** The side whose state moved. */
   readonly side: TelnetSide;
@@ -146,6 +220,16 @@ export class QMethod {
    * @param option The option code, 0 to 255.
    * @returns The state and queue bit.
    * @throws Never; an out-of-range option reads as NO.
+   *
+   * @example Read a state
+   * ```ts
+   * import { QMethod } from "./negotiation.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const q = new QMethod();
+   * q.request(251, 24); // WILL TTYPE
+   * assert.deepEqual(q.state("us", 24), { state: "wantyes", queue: "empty" });
+   * ```
    */
   state(side: TelnetSide, option: number): QOptionState {
     return STATE_NAMES[(side === "us" ? this.#us : this.#him)[option] ?? NO];
@@ -158,6 +242,17 @@ export class QMethod {
    * @param option The option code, 0 to 255.
    * @returns `true` in state YES.
    * @throws Never.
+   *
+   * @example After an agreed DO
+   * ```ts
+   * import { QMethod } from "./negotiation.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const q = new QMethod();
+   * q.receive(253, 3, true); // DO SGA, agreed
+   * assert.equal(q.isEnabled("us", 3), true);
+   * assert.equal(q.isEnabled("him", 3), false);
+   * ```
    */
   isEnabled(side: TelnetSide, option: number): boolean {
     return (side === "us" ? this.#us : this.#him)[option] === YES;
@@ -171,6 +266,16 @@ export class QMethod {
    * @param accept Whether we agree to enable the option if the peer offers it while NO.
    * @returns The reply to send, the change of enablement and any violation.
    * @throws {RangeError} If `command` is not WILL, WONT, DO or DONT, or `option` not a byte.
+   *
+   * @example Refuse an offer
+   * ```ts
+   * import { QMethod } from "./negotiation.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const t = new QMethod().receive(251, 34, false); // WILL LINEMODE, refused
+   * assert.equal(t.reply, 254); // DONT
+   * assert.equal(t.enabled, null);
+   * ```
    */
   receive(command: number, option: number, accept: boolean): QTransition {
     const side = sideOf(command, "receive");
@@ -188,6 +293,17 @@ export class QMethod {
    * @param option The option code, 0 to 255.
    * @returns The negotiation to send, if any, and the change of enablement.
    * @throws {RangeError} If `command` is not WILL, WONT, DO or DONT, or `option` not a byte.
+   *
+   * @example Queue a request
+   * ```ts
+   * import { QMethod } from "./negotiation.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const q = new QMethod();
+   * assert.equal(q.request(253, 1).reply, 253); // DO ECHO goes out
+   * assert.equal(q.request(254, 1).reply, null); // DONT ECHO waits for the answer
+   * assert.equal(q.receive(251, 1, true).reply, 254); // WILL ECHO arrives: the DONT goes out
+   * ```
    */
   request(command: number, option: number): QTransition {
     const side = sideOf(command, "request") === "us" ? "him" : "us";
@@ -218,7 +334,7 @@ export class QMethod {
     let message: string | null = null;
     if (error === ERR_ANSWERED) {
       const received = side === "us" ? DO : WILL;
-      message = `${commandName(negative)} answered by ${commandName(received)}`;
+      message = `${telnetCommandName(negative)} answered by ${telnetCommandName(received)}`;
     }
     return {
       side,

@@ -6,16 +6,27 @@
  * @module
  */
 
-import { EnvironmentCode, TelnetSubcommand } from "./constants.ts";
+import { TelnetEnvironmentCode, TelnetSubcommand } from "./constants.ts";
 
 const { IS, SEND, INFO } = TelnetSubcommand;
-const { VAR, VALUE, ESC, USERVAR } = EnvironmentCode;
+const { VAR, VALUE, ESC, USERVAR } = TelnetEnvironmentCode;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** A terminal size in character cells. */
-export interface WindowSize {
+/**
+ * A terminal size in character cells, as NAWS sends it (RFC 1073).
+ *
+ * @example 80 by 24
+ * ```ts
+ * import { encodeNawsPayload, type TelnetWindowSize } from "./options.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const size: TelnetWindowSize = { cols: 80, rows: 24 };
+ * assert.deepEqual([...encodeNawsPayload(size)], [0, 80, 0, 24]);
+ * ```
+ */
+export interface TelnetWindowSize {
   /** Width in columns, 0 to 65535 (0: unknown). */
   readonly cols: number;
   /** Height in rows, 0 to 65535 (0: unknown). */
@@ -38,7 +49,7 @@ export interface WindowSize {
  * assert.deepEqual([...encodeNawsPayload({ cols: 80, rows: 24 })], [0, 80, 0, 24]);
  * ```
  */
-export function encodeNawsPayload(size: WindowSize): Uint8Array {
+export function encodeNawsPayload(size: TelnetWindowSize): Uint8Array {
   for (const key of ["cols", "rows"] as const) {
     const v = size[key];
     if (!Number.isInteger(v) || v < 0 || v > 65535) {
@@ -63,7 +74,7 @@ export function encodeNawsPayload(size: WindowSize): Uint8Array {
  * assert.deepEqual(decodeNawsPayload(Uint8Array.of(0, 255, 0, 24)), { cols: 255, rows: 24 });
  * ```
  */
-export function decodeNawsPayload(payload: Uint8Array): WindowSize | null {
+export function decodeNawsPayload(payload: Uint8Array): TelnetWindowSize | null {
   if (payload.length !== 4) return null;
   return { cols: (payload[0] << 8) | payload[1], rows: (payload[2] << 8) | payload[3] };
 }
@@ -92,6 +103,15 @@ export class TerminalTypeCycle {
    *
    * @param types One or more non-empty names.
    * @throws {RangeError} If `types` is empty or holds an empty name.
+   *
+   * @example A one-type list
+   * ```ts
+   * import { TerminalTypeCycle } from "./options.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const cycle = new TerminalTypeCycle(["vt100"]);
+   * assert.deepEqual([cycle.next(), cycle.next()], ["vt100", "vt100"]);
+   * ```
    */
   constructor(types: readonly string[]) {
     if (types.length === 0 || types.some((t) => typeof t !== "string" || t.length === 0)) {
@@ -104,6 +124,16 @@ export class TerminalTypeCycle {
    * Return the type to report for the next SEND request and advance.
    *
    * @returns A terminal type name.
+   * @throws Never.
+   *
+   * @example Take the next type
+   * ```ts
+   * import { TerminalTypeCycle } from "./options.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const cycle = new TerminalTypeCycle(["a", "b"]);
+   * assert.deepEqual([cycle.next(), cycle.next(), cycle.next()], ["a", "b", "b"]);
+   * ```
    */
   next(): string {
     const type = this.#types[this.#index];
@@ -111,7 +141,22 @@ export class TerminalTypeCycle {
     return type;
   }
 
-  /** Start again from the first type (done when the option is enabled again). */
+  /**
+   * Start again from the first type (a TelnetProtocol does so whenever TTYPE is enabled again).
+   *
+   * @throws Never.
+   *
+   * @example Start over
+   * ```ts
+   * import { TerminalTypeCycle } from "./options.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const cycle = new TerminalTypeCycle(["a", "b"]);
+   * cycle.next();
+   * cycle.reset();
+   * assert.equal(cycle.next(), "a");
+   * ```
+   */
   reset(): void {
     this.#index = 0;
   }
@@ -162,8 +207,19 @@ export function decodeIsPayload(payload: Uint8Array): string | null {
   return decoder.decode(payload.subarray(1));
 }
 
-/** A terminal speed in bits per second (RFC 1079). */
-export interface TerminalSpeed {
+/**
+ * A terminal speed in bits per second (RFC 1079).
+ *
+ * @example 38400 baud both ways
+ * ```ts
+ * import { formatTerminalSpeed, type TelnetTerminalSpeed } from "./options.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const speed: TelnetTerminalSpeed = { transmit: 38400, receive: 38400 };
+ * assert.equal(formatTerminalSpeed(speed), "38400,38400");
+ * ```
+ */
+export interface TelnetTerminalSpeed {
   /** Transmit speed in bits per second. */
   readonly transmit: number;
   /** Receive speed in bits per second. */
@@ -185,7 +241,7 @@ export interface TerminalSpeed {
  * assert.equal(formatTerminalSpeed({ transmit: 38400, receive: 9600 }), "38400,9600");
  * ```
  */
-export function formatTerminalSpeed(speed: TerminalSpeed): string {
+export function formatTerminalSpeed(speed: TelnetTerminalSpeed): string {
   for (const key of ["transmit", "receive"] as const) {
     const v = speed[key];
     if (!Number.isSafeInteger(v) || v < 0) {
@@ -197,7 +253,23 @@ export function formatTerminalSpeed(speed: TerminalSpeed): string {
   return `${speed.transmit},${speed.receive}`;
 }
 
-/** Environment variables a client is willing to send (RFC 1572). */
+/**
+ * Environment variables a client is willing to send (RFC 1572).
+ *
+ * @example Offer USER and LANG
+ * ```ts
+ * import type { TelnetEnvironment } from "./options.ts";
+ * import { TelnetProtocol } from "./protocol.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const environment: TelnetEnvironment = {
+ *   variables: { USER: "ann" },
+ *   userVariables: { LANG: "C.UTF-8" },
+ * };
+ * const telnet = new TelnetProtocol({ environment });
+ * assert.equal(telnet.isEnabled("us", 39), false); // until the server sends DO NEW_ENVIRON
+ * ```
+ */
 export interface TelnetEnvironment {
   /** Well-known variables, sent as VAR: USER, JOB, ACCT, PRINTER, SYSTEMTYPE, DISPLAY. */
   readonly variables?: Readonly<Record<string, string>>;
@@ -205,8 +277,19 @@ export interface TelnetEnvironment {
   readonly userVariables?: Readonly<Record<string, string>>;
 }
 
-/** One variable of a NEW_ENVIRON payload (RFC 1572 section 2). */
-export interface EnvironmentEntry {
+/**
+ * One variable of a NEW_ENVIRON payload (RFC 1572 section 2).
+ *
+ * @example An undefined variable
+ * ```ts
+ * import { decodeEnvironmentPayload, type TelnetEnvironmentEntry } from "./options.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const entry: TelnetEnvironmentEntry = { type: "var", name: "JOB" };
+ * assert.deepEqual(decodeEnvironmentPayload(Uint8Array.of(0, 0, 74, 79, 66))?.entries, [entry]);
+ * ```
+ */
+export interface TelnetEnvironmentEntry {
   /** `"var"` for VAR (well-known), `"uservar"` for USERVAR. */
   readonly type: "var" | "uservar";
   /** The name; empty in a SEND request means "all variables of this type". */
@@ -215,12 +298,23 @@ export interface EnvironmentEntry {
   readonly value?: string;
 }
 
-/** A decoded NEW_ENVIRON payload. */
-export interface EnvironmentMessage {
+/**
+ * A decoded NEW_ENVIRON payload (RFC 1572).
+ *
+ * @example A request for everything
+ * ```ts
+ * import { decodeEnvironmentPayload, type TelnetEnvironmentMessage } from "./options.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const message: TelnetEnvironmentMessage = { command: "send", entries: [] };
+ * assert.deepEqual(decodeEnvironmentPayload(Uint8Array.of(1)), message);
+ * ```
+ */
+export interface TelnetEnvironmentMessage {
   /** `"is"`, `"send"` or `"info"`. */
   readonly command: "is" | "send" | "info";
   /** The variables in payload order. */
-  readonly entries: readonly EnvironmentEntry[];
+  readonly entries: readonly TelnetEnvironmentEntry[];
 }
 
 /**
@@ -241,17 +335,17 @@ export interface EnvironmentMessage {
  * assert.deepEqual(message, { command: "send", entries: [{ type: "var", name: "USER" }] });
  * ```
  */
-export function decodeEnvironmentPayload(payload: Uint8Array): EnvironmentMessage | null {
+export function decodeEnvironmentPayload(payload: Uint8Array): TelnetEnvironmentMessage | null {
   const first = payload[0];
   if (first !== IS && first !== SEND && first !== INFO) return null;
   const command = first === IS ? "is" : first === SEND ? "send" : "info";
-  const entries: EnvironmentEntry[] = [];
+  const entries: TelnetEnvironmentEntry[] = [];
   let type: "var" | "uservar" | null = null;
   let name: number[] = [];
   let value: number[] | null = null;
   const flush = () => {
     if (type === null) return;
-    const entry: EnvironmentEntry = value === null
+    const entry: TelnetEnvironmentEntry = value === null
       ? { type, name: decoder.decode(Uint8Array.from(name)) }
       : {
         type,
@@ -314,7 +408,7 @@ function pushEscaped(out: number[], text: string): void {
  */
 export function encodeEnvironmentPayload(
   command: number,
-  entries: readonly EnvironmentEntry[],
+  entries: readonly TelnetEnvironmentEntry[],
 ): Uint8Array {
   if (command !== IS && command !== SEND && command !== INFO) {
     throw new RangeError(`Cannot encode environment: expected IS, SEND or INFO, got ${command}`);
@@ -367,9 +461,9 @@ export function answerEnvironmentSend(
     var: environment.variables ?? {},
     uservar: environment.userVariables ?? {},
   };
-  const all = (type: "var" | "uservar"): EnvironmentEntry[] =>
+  const all = (type: "var" | "uservar"): TelnetEnvironmentEntry[] =>
     Object.entries(tables[type]).map(([name, value]) => ({ type, name, value }));
-  const answer: EnvironmentEntry[] = [];
+  const answer: TelnetEnvironmentEntry[] = [];
   if (message.entries.length === 0) {
     answer.push(...all("var"), ...all("uservar"));
   }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { commandName, optionName, TelnetCommand } from "./constants.ts";
+import { TelnetCommand, telnetCommandName, telnetOptionName } from "./constants.ts";
 
 const IAC = 255;
 const CR = 13;
@@ -20,7 +20,17 @@ const S_SB_OPTION = 3;
 const S_SB = 4;
 const S_SB_IAC = 5;
 
-/** Largest subnegotiation payload kept by default, in bytes (64 KiB). */
+/**
+ * Largest subnegotiation payload (RFC 855) kept by default, in bytes (64 KiB).
+ *
+ * @example The default limit
+ * ```ts
+ * import { DEFAULT_MAX_SUBNEGOTIATION_BYTES } from "./parser.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(DEFAULT_MAX_SUBNEGOTIATION_BYTES, 64 * 1024);
+ * ```
+ */
 export const DEFAULT_MAX_SUBNEGOTIATION_BYTES = 65536;
 
 /** Largest subnegotiation buffer kept between subnegotiations, in bytes. */
@@ -34,12 +44,45 @@ const KEEP_BUFFER_BYTES = 1024;
  * - `"overflow"`: a subnegotiation payload exceeded the limit and was discarded.
  * - `"truncated"`: the stream ended in the middle of a command or subnegotiation.
  * - `"callback"`: a negotiation callback threw (the error is the event's `cause`).
+ *
+ * @example Tell a truncated stream apart
+ * ```ts
+ * import type { TelnetErrorCode } from "./parser.ts";
+ * import { TelnetProtocol } from "./protocol.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const telnet = new TelnetProtocol();
+ * telnet.feed(Uint8Array.of(255, 250, 24)); // IAC SB TTYPE, then the connection closes
+ * const [event] = telnet.end();
+ * const code: TelnetErrorCode | undefined = event.type === "error" ? event.code : undefined;
+ * assert.equal(code, "truncated");
+ * ```
  */
 export type TelnetErrorCode = "violation" | "overflow" | "truncated" | "callback";
 
 /**
- * Receives what a {@linkcode TelnetParser} decodes, in stream order. Methods are called
- * synchronously from `feed` and `end`, must not throw, and must not call `feed` again.
+ * Receives what a {@linkcode TelnetParser} decodes (RFC 854/855), in stream order. Methods
+ * are called synchronously from `feed` and `end`, must not throw, and must not call `feed`
+ * again.
+ *
+ * @example Count data bytes
+ * ```ts
+ * import { TelnetParser, type TelnetParserHandler } from "./parser.ts";
+ * import assert from "node:assert/strict";
+ *
+ * let bytes = 0;
+ * const handler: TelnetParserHandler = {
+ *   data: (data) => {
+ *     bytes += data.length;
+ *   },
+ *   command: () => {},
+ *   negotiation: () => {},
+ *   subnegotiation: () => {},
+ *   error: () => {},
+ * };
+ * new TelnetParser(handler).feed(Uint8Array.of(65, 255, 255, 66)); // "A" IAC IAC "B"
+ * assert.equal(bytes, 3);
+ * ```
  */
 export interface TelnetParserHandler {
   /**
@@ -78,7 +121,27 @@ export interface TelnetParserHandler {
   error(code: TelnetErrorCode, message: string): void;
 }
 
-/** Options of {@linkcode TelnetParser}. */
+/**
+ * Options of {@linkcode TelnetParser} (RFC 855 subnegotiation limit, RFC 856 BINARY).
+ *
+ * @example A small limit
+ * ```ts
+ * import { TelnetParser, type TelnetParserOptions } from "./parser.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const errors: string[] = [];
+ * const options: TelnetParserOptions = { maxSubnegotiationBytes: 2 };
+ * const parser = new TelnetParser({
+ *   data: () => {},
+ *   command: () => {},
+ *   negotiation: () => {},
+ *   subnegotiation: () => {},
+ *   error: (code) => errors.push(code),
+ * }, options);
+ * parser.feed(Uint8Array.of(255, 250, 24, 1, 2, 3, 255, 240));
+ * assert.deepEqual(errors, ["overflow"]);
+ * ```
+ */
 export interface TelnetParserOptions {
   /**
    * Largest subnegotiation payload in bytes; a longer one is discarded with an `"overflow"`
@@ -153,12 +216,30 @@ export class TelnetParser {
    * @param handler Receives everything decoded.
    * @param options The subnegotiation limit and the initial BINARY mode.
    * @throws {RangeError} If `maxSubnegotiationBytes` is not a non-negative integer.
+   *
+   * @example A parser for a BINARY peer
+   * ```ts
+   * import { TelnetParser } from "./parser.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const chunks: number[][] = [];
+   * const parser = new TelnetParser({
+   *   data: (d) => chunks.push([...d]),
+   *   command: () => {},
+   *   negotiation: () => {},
+   *   subnegotiation: () => {},
+   *   error: () => {},
+   * }, { binary: true });
+   * parser.feed(Uint8Array.of(13, 0));
+   * assert.deepEqual(chunks, [[13, 0]]);
+   * ```
    */
   constructor(handler: TelnetParserHandler, options: TelnetParserOptions = {}) {
     const max = options.maxSubnegotiationBytes ?? DEFAULT_MAX_SUBNEGOTIATION_BYTES;
     if (!Number.isSafeInteger(max) || max < 0) {
       throw new RangeError(
-        `Cannot create TelnetParser: maxSubnegotiationBytes must be a non-negative integer, got ${max}`,
+        "Cannot create TelnetParser: maxSubnegotiationBytes must be a non-negative integer, " +
+          `got ${max}`,
       );
     }
     this.#handler = handler;
@@ -170,6 +251,24 @@ export class TelnetParser {
    * Bytes of memory held for an incomplete subnegotiation; at most `maxSubnegotiationBytes`.
    *
    * @returns The size of the internal buffer in bytes.
+   * @throws Never.
+   *
+   * @example Memory held mid-subnegotiation
+   * ```ts
+   * import { TelnetParser } from "./parser.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const noop = () => {};
+   * const parser = new TelnetParser({
+   *   data: noop,
+   *   command: noop,
+   *   negotiation: noop,
+   *   subnegotiation: noop,
+   *   error: noop,
+   * });
+   * parser.feed(Uint8Array.of(255, 250, 24, 1, 2, 3));
+   * assert.ok(parser.bufferedBytes >= 3);
+   * ```
    */
   get bufferedBytes(): number {
     return this.#sb?.length ?? 0;
@@ -180,6 +279,26 @@ export class TelnetParser {
    *
    * @param chunk The next bytes received; views of it reach the handler's `data`.
    * @throws Only what the handler throws (a handler should not throw).
+   *
+   * @example Split anywhere
+   * ```ts
+   * import { TelnetParser } from "./parser.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const seen: number[][] = [];
+   * const noop = () => {};
+   * const parser = new TelnetParser({
+   *   data: noop,
+   *   command: noop,
+   *   negotiation: (command, option) => seen.push([command, option]),
+   *   subnegotiation: noop,
+   *   error: noop,
+   * });
+   * parser.feed(Uint8Array.of(255));
+   * parser.feed(Uint8Array.of(251));
+   * parser.feed(Uint8Array.of(1));
+   * assert.deepEqual(seen, [[251, 1]]);
+   * ```
    */
   feed(chunk: Uint8Array): void {
     const h = this.#handler;
@@ -256,12 +375,12 @@ export class TelnetParser {
           } else {
             this.#state = S_IAC;
             i--;
-            const name = optionName(this.#sbOption);
+            const name = telnetOptionName(this.#sbOption);
             this.#dropSubnegotiation();
             h.error(
               "violation",
               `Dropped subnegotiation ${name}: got IAC ${
-                commandName(b)
+                telnetCommandName(b)
               } inside it, expected IAC SE`,
             );
           }
@@ -276,17 +395,36 @@ export class TelnetParser {
    * a `"truncated"` error (never thrown), and the parser returns to its initial state.
    *
    * @throws Only what the handler throws (a handler should not throw).
+   *
+   * @example Closed mid-command
+   * ```ts
+   * import { TelnetParser } from "./parser.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const errors: string[] = [];
+   * const noop = () => {};
+   * const parser = new TelnetParser({
+   *   data: noop,
+   *   command: noop,
+   *   negotiation: noop,
+   *   subnegotiation: noop,
+   *   error: (code) => errors.push(code),
+   * });
+   * parser.feed(Uint8Array.of(255, 253));
+   * parser.end();
+   * assert.deepEqual(errors, ["truncated"]);
+   * ```
    */
   end(): void {
     const state = this.#state;
     let message = "";
     if (state === S_IAC) message = "IAC without a command byte";
     else if (state === S_NEG) {
-      message = `IAC ${commandName(this.#negotiation)} without an option byte`;
+      message = `IAC ${telnetCommandName(this.#negotiation)} without an option byte`;
     } else if (state === S_SB_OPTION) message = "IAC SB without an option byte";
     else if (state === S_SB || state === S_SB_IAC) {
-      message = `subnegotiation ${optionName(this.#sbOption)} without IAC SE` +
-        (this.#sbDiscard ? "" : ` (${this.#sbLength} payload bytes dropped)`);
+      message = `subnegotiation ${telnetOptionName(this.#sbOption)} without IAC SE` +
+        (this.#sbDiscard ? "" : ` (${plural(this.#sbLength, "payload byte")} dropped)`);
     }
     this.#state = S_DATA;
     this.#afterCr = false;
@@ -297,29 +435,35 @@ export class TelnetParser {
   }
 
   #data(chunk: Uint8Array, start: number, end: number): void {
-    const h = this.#handler;
     if (this.binary) {
       this.#afterCr = false;
-      h.data(chunk.subarray(start, end));
+      this.#handler.data(chunk.subarray(start, end));
       return;
     }
     if (this.#afterCr && chunk[start] === NUL) start++;
     this.#afterCr = chunk[end - 1] === CR;
-    let from = start;
-    for (;;) {
-      if (this.#nulAt < from) {
-        const z = chunk.indexOf(NUL, from);
-        this.#nulAt = z < 0 ? chunk.length : z;
-      }
-      const z = this.#nulAt;
-      if (z >= end) break;
+    if (this.#nulAt < start) {
+      const z = chunk.indexOf(NUL, start);
+      this.#nulAt = z < 0 ? chunk.length : z;
+    }
+    if (this.#nulAt >= end) {
+      if (end > start) this.#handler.data(chunk.subarray(start, end));
+    } else {
+      this.#dataWithNul(chunk, start, end);
+    }
+  }
+
+  /** The slow path of #data: the segment holds a NUL, maybe after a CR. */
+  #dataWithNul(chunk: Uint8Array, start: number, end: number): void {
+    for (let z = this.#nulAt; z < end;) {
       if (z > start && chunk[z - 1] === CR) {
-        h.data(chunk.subarray(start, z));
+        this.#handler.data(chunk.subarray(start, z));
         start = z + 1;
       }
-      from = z + 1;
+      const next = chunk.indexOf(NUL, z + 1);
+      this.#nulAt = z = next < 0 ? chunk.length : next;
     }
-    if (end > start) h.data(chunk.subarray(start, end));
+    if (end > start) this.#handler.data(chunk.subarray(start, end));
   }
 
   #append(chunk: Uint8Array, from: number, to: number): void {
@@ -331,7 +475,7 @@ export class TelnetParser {
       this.#handler.error(
         "overflow",
         `Discarded subnegotiation ${
-          optionName(this.#sbOption)
+          telnetOptionName(this.#sbOption)
         }: payload exceeds ${this.#max} bytes`,
       );
       return;
@@ -364,4 +508,8 @@ export class TelnetParser {
     this.#sbLength = 0;
     this.#sbDiscard = false;
   }
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }

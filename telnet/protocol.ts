@@ -5,14 +5,13 @@
  * @module
  */
 
+import { TelnetCommand, telnetCommandName, TelnetOption, telnetOptionName } from "./constants.ts";
 import {
-  commandName,
-  optionName,
-  TelnetCommand,
-  TelnetOption,
-  TelnetSubcommand,
-} from "./constants.ts";
-import { encodeCommand, encodeData, encodeNegotiation, encodeSubnegotiation } from "./encoder.ts";
+  encodeNegotiation,
+  encodeSubnegotiation,
+  encodeTelnetCommand,
+  encodeTelnetData,
+} from "./encoder.ts";
 import type { TelnetEvent } from "./events.ts";
 import {
   QMethod,
@@ -21,86 +20,14 @@ import {
   type TelnetNegotiationCommand,
   type TelnetSide,
 } from "./negotiation.ts";
-import {
-  answerEnvironmentSend,
-  encodeIsPayload,
-  encodeNawsPayload,
-  formatTerminalSpeed,
-  type TelnetEnvironment,
-  type TerminalSpeed,
-  TerminalTypeCycle,
-  type WindowSize,
-} from "./options.ts";
+import { encodeNawsPayload, type TelnetWindowSize } from "./options.ts";
 import { TelnetParser, type TelnetParserHandler } from "./parser.ts";
+import type { TelnetNegotiationCallback, TelnetProtocolOptions } from "./protocol_options.ts";
+import { OptionAgent } from "./_agent.ts";
 import { describeSubnegotiation } from "./_format.ts";
 
-const { WILL, DO, DONT, SB, SE, IAC } = TelnetCommand;
-const { BINARY, ECHO, SGA, TTYPE, NAWS, TSPEED, NEW_ENVIRON, NOOPT } = TelnetOption;
-const { SEND } = TelnetSubcommand;
-
-/** Whether we agree when the peer proposes an option (RFC 1143 "if we agree"). */
-export interface TelnetOptionPolicy {
-  /** Agree to a DO: perform the option ourselves (side `us`). */
-  readonly acceptDo?: boolean;
-  /** Agree to a WILL: let the peer perform the option (side `him`). */
-  readonly acceptWill?: boolean;
-}
-
-/**
- * telnetlib's option negotiation callback, minus the socket: called with WILL, WONT, DO or
- * DONT and the option for each negotiation received, with SB then SE and `NOOPT` (0) for each
- * subnegotiation (read it with `readSbData`), and with any other command and `NOOPT`.
- */
-export type TelnetNegotiationCallback = (command: number, option: number) => void;
-
-/** Options of {@linkcode TelnetProtocol}. */
-export interface TelnetProtocolOptions {
-  /**
-   * Per-option agreement, keyed by option code, over the defaults: accept DO and WILL for
-   * BINARY and SGA, WILL for ECHO, DO for TTYPE, NAWS, TSPEED and NEW_ENVIRON when the
-   * matching setting below is given; refuse everything else, LINEMODE included.
-   *
-   * @default {{}}
-   */
-  policy?: Readonly<Record<number, TelnetOptionPolicy>>;
-  /**
-   * Terminal types to report, most preferred first, cycled per RFC 1091.
-   *
-   * @default {undefined} (TTYPE refused)
-   */
-  terminalTypes?: readonly string[];
-  /**
-   * Window size in cells to report with NAWS (RFC 1073).
-   *
-   * @default {undefined} (NAWS refused until `setWindowSize` is called)
-   */
-  windowSize?: WindowSize;
-  /**
-   * Terminal speed in bits per second to report with TSPEED (RFC 1079).
-   *
-   * @default {undefined} (TSPEED refused)
-   */
-  terminalSpeed?: TerminalSpeed;
-  /**
-   * The only environment variables sent with NEW_ENVIRON (RFC 1572).
-   *
-   * @default {undefined} (NEW_ENVIRON refused)
-   */
-  environment?: TelnetEnvironment;
-  /**
-   * Largest subnegotiation payload received, in bytes; longer ones are discarded with an
-   * `"overflow"` error event.
-   *
-   * @default {65536}
-   */
-  maxSubnegotiationBytes?: number;
-  /**
-   * Whether to add `trace` events (`RCVD DO NAWS`, `SENT WILL TTYPE`, ...).
-   *
-   * @default {false}
-   */
-  trace?: boolean;
-}
+const { WILL, DONT, SB, SE, IAC } = TelnetCommand;
+const { BINARY, NAWS, NOOPT } = TelnetOption;
 
 /**
  * A Telnet endpoint with no I/O (RFC 854, 855, 1143 and the options below). It combines the
@@ -111,7 +38,8 @@ export interface TelnetProtocolOptions {
  *
  * Every method returns events in order; write each `send` event's bytes to the peer. Feeding
  * any split of a stream gives the same events, data aside, which may be cut differently but
- * concatenates to the same bytes. Nothing here throws on peer input: protocol problems are
+ * concatenates to the same bytes: outside BINARY mode CR NUL is received as CR (RFC 854), a CR
+ * that ends a chunk is delivered at once, and a NUL that starts the next data is dropped. Nothing here throws on peer input: protocol problems are
  * `error` events, and memory stays bounded whatever the peer sends.
  *
  * @example Answer a server's opening negotiation
@@ -132,11 +60,7 @@ export class TelnetProtocol {
   trace: boolean;
   #parser: TelnetParser;
   #q: QMethod = new QMethod();
-  #policy: Readonly<Record<number, TelnetOptionPolicy>>;
-  #types: TerminalTypeCycle | null;
-  #size: WindowSize | null = null;
-  #speed: string | null;
-  #environment: TelnetEnvironment | null;
+  #agent: OptionAgent;
   #callback: TelnetNegotiationCallback | null = null;
   #sbData: Uint8Array = new Uint8Array(0);
   #out: TelnetEvent[] = [];
@@ -148,17 +72,19 @@ export class TelnetProtocol {
    * @param options Policy, option values, limits and tracing.
    * @throws {RangeError} If an option value is out of range (empty terminal type list,
    *   window size beyond 65535 cells, negative speed, negative limit).
+   *
+   * @example A client that reports its terminal
+   * ```ts
+   * import { TelnetProtocol } from "./protocol.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const telnet = new TelnetProtocol({ terminalTypes: ["xterm"] });
+   * assert.equal(telnet.isEnabled("us", 24), false); // TTYPE waits for the server's DO
+   * ```
    */
   constructor(options: TelnetProtocolOptions = {}) {
     this.trace = options.trace ?? false;
-    this.#policy = options.policy ?? {};
-    this.#types = options.terminalTypes ? new TerminalTypeCycle(options.terminalTypes) : null;
-    if (options.windowSize) {
-      encodeNawsPayload(options.windowSize);
-      this.#size = { cols: options.windowSize.cols, rows: options.windowSize.rows };
-    }
-    this.#speed = options.terminalSpeed ? formatTerminalSpeed(options.terminalSpeed) : null;
-    this.#environment = options.environment ?? null;
+    this.#agent = new OptionAgent(options);
     this.#parser = new TelnetParser(this.#handler(), {
       maxSubnegotiationBytes: options.maxSubnegotiationBytes,
     });
@@ -168,9 +94,41 @@ export class TelnetProtocol {
    * The window size last configured, in cells, or `null`.
    *
    * @returns Columns and rows.
+   * @throws Never.
+   *
+   * @example Before and after a resize
+   * ```ts
+   * import { TelnetProtocol } from "./protocol.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const telnet = new TelnetProtocol();
+   * assert.equal(telnet.windowSize, null);
+   * telnet.setWindowSize(100, 30);
+   * assert.deepEqual(telnet.windowSize, { cols: 100, rows: 30 });
+   * ```
    */
-  get windowSize(): WindowSize | null {
-    return this.#size;
+  get windowSize(): TelnetWindowSize | null {
+    return this.#agent.windowSize;
+  }
+
+  /**
+   * Bytes of memory held for an incomplete subnegotiation; at most `maxSubnegotiationBytes`.
+   *
+   * @returns The size of the parser's buffer in bytes.
+   * @throws Never.
+   *
+   * @example Nothing held between messages
+   * ```ts
+   * import { TelnetProtocol } from "./protocol.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const telnet = new TelnetProtocol();
+   * telnet.feed(Uint8Array.of(255, 250, 24, 1, 255, 240));
+   * assert.ok(telnet.bufferedBytes <= 1024);
+   * ```
+   */
+  get bufferedBytes(): number {
+    return this.#parser.bufferedBytes;
   }
 
   /**
@@ -264,14 +222,14 @@ export class TelnetProtocol {
     ) {
       throw new RangeError(
         `Cannot send command ${
-          commandName(command)
+          telnetCommandName(command)
         }: use negotiate, sendSubnegotiation or encodeData`,
       );
     }
-    const bytes = encodeCommand(command);
+    const bytes = encodeTelnetCommand(command);
     return this.#run(() => {
       this.#send(bytes);
-      this.#trace(`SENT IAC ${commandName(command)}`);
+      this.#trace(`SENT IAC ${telnetCommandName(command)}`);
     });
   }
 
@@ -327,16 +285,17 @@ export class TelnetProtocol {
    * ```
    */
   setWindowSize(cols: number, rows: number): TelnetEvent[] {
-    encodeNawsPayload({ cols, rows });
-    this.#size = { cols, rows };
+    this.#agent.windowSize = { cols, rows };
     return this.#run(() => {
-      if (this.#q.isEnabled("us", NAWS)) this.#sendWindowSize();
+      if (this.#q.isEnabled("us", NAWS)) {
+        this.#sendSubnegotiation(NAWS, encodeNawsPayload({ cols, rows }));
+      }
     });
   }
 
   /**
    * Encode data to send: NVT end-of-line rules of RFC 854 (CR NUL, CR LF) and IAC doubled, or
-   * only IAC doubled once BINARY is enabled on our side (RFC 856). See `encodeData`.
+   * only IAC doubled once BINARY is enabled on our side (RFC 856). See `encodeTelnetData`.
    *
    * @param data The bytes to send.
    * @returns The bytes for the wire (`data` itself when nothing needs changing).
@@ -352,7 +311,7 @@ export class TelnetProtocol {
    * ```
    */
   encodeData(data: Uint8Array): Uint8Array {
-    return encodeData(data, { binary: this.#q.isEnabled("us", BINARY) });
+    return encodeTelnetData(data, { binary: this.#q.isEnabled("us", BINARY) });
   }
 
   /**
@@ -478,7 +437,7 @@ export class TelnetProtocol {
       },
       command: (command) => {
         this.#out.push({ type: "command", command });
-        this.#trace(`RCVD IAC ${commandName(command)}`);
+        this.#trace(`RCVD IAC ${telnetCommandName(command)}`);
         this.#call(command, NOOPT);
       },
       negotiation: (command, option) => this.#receiveNegotiation(command, option),
@@ -491,19 +450,14 @@ export class TelnetProtocol {
 
   #receiveNegotiation(command: number, option: number): void {
     this.#out.push({ type: "negotiation", command: command as TelnetNegotiationCommand, option });
-    this.#trace(`RCVD ${commandName(command)} ${optionName(option)}`);
+    this.#trace(`RCVD ${telnetCommandName(command)} ${telnetOptionName(option)}`);
     if (this.#callback !== null) {
       this.#call(command, option);
       return;
     }
-    const accept = command === DO
-      ? this.#acceptDo(option)
-      : command === WILL
-      ? this.#acceptWill(option)
-      : false;
-    const t = this.#q.receive(command, option, accept);
+    const t = this.#q.receive(command, option, this.#agent.accept(command, option));
     if (t.error !== null) {
-      this.#error("violation", `Peer broke RFC 1143 for ${optionName(option)}: ${t.error}`);
+      this.#error("violation", `Peer broke RFC 1143 for ${telnetOptionName(option)}: ${t.error}`);
     }
     this.#transition(t, option);
   }
@@ -520,71 +474,30 @@ export class TelnetProtocol {
       this.#call(SE, NOOPT);
       return;
     }
-    if (payload[0] !== SEND || !this.#answers(option)) return;
+    const answer = this.#agent.answer(option, payload);
+    if (answer === null) return;
     if (!this.#q.isEnabled("us", option)) {
       this.#error(
         "violation",
-        `Ignored SB ${optionName(option)} SEND: ${optionName(option)} is not enabled on our side`,
+        `Ignored SB ${telnetOptionName(option)} SEND: ${
+          telnetOptionName(option)
+        } is not enabled on our side`,
       );
       return;
     }
-    let answer: Uint8Array | null;
-    if (option === TTYPE) answer = encodeIsPayload(this.#types!.next());
-    else if (option === TSPEED) answer = encodeIsPayload(this.#speed!);
-    else answer = answerEnvironmentSend(payload, this.#environment!);
-    if (answer !== null) this.#sendSubnegotiation(option, answer);
-  }
-
-  /** Whether we answer SEND requests for an option: it is implemented and configured. */
-  #answers(option: number): boolean {
-    switch (option) {
-      case TTYPE:
-        return this.#types !== null;
-      case TSPEED:
-        return this.#speed !== null;
-      case NEW_ENVIRON:
-        return this.#environment !== null;
-      default:
-        return false;
-    }
+    this.#sendSubnegotiation(option, answer);
   }
 
   #transition(t: QTransition, option: number): void {
     if (t.reply !== null) {
       this.#send(encodeNegotiation(t.reply, option));
-      this.#trace(`SENT ${commandName(t.reply)} ${optionName(option)}`);
+      this.#trace(`SENT ${telnetCommandName(t.reply)} ${telnetOptionName(option)}`);
     }
     if (t.enabled === null) return;
     this.#out.push({ type: "option", side: t.side, option, enabled: t.enabled });
     if (t.side === "him" && option === BINARY) this.#parser.binary = t.enabled;
-    if (t.side === "us" && t.enabled) {
-      if (option === NAWS && this.#size !== null) this.#sendWindowSize();
-      if (option === TTYPE) this.#types?.reset();
-    }
-  }
-
-  #acceptDo(option: number): boolean {
-    const policy = this.#policy[option]?.acceptDo;
-    if (policy !== undefined) return policy;
-    switch (option) {
-      case BINARY:
-      case SGA:
-        return true;
-      case NAWS:
-        return this.#size !== null;
-      default:
-        return this.#answers(option);
-    }
-  }
-
-  #acceptWill(option: number): boolean {
-    const policy = this.#policy[option]?.acceptWill;
-    if (policy !== undefined) return policy;
-    return option === BINARY || option === ECHO || option === SGA;
-  }
-
-  #sendWindowSize(): void {
-    this.#sendSubnegotiation(NAWS, encodeNawsPayload(this.#size!));
+    const payload = t.enabled ? this.#agent.enabled(t.side, option) : null;
+    if (payload !== null) this.#sendSubnegotiation(option, payload);
   }
 
   #sendSubnegotiation(option: number, payload: Uint8Array): void {
@@ -602,7 +515,8 @@ export class TelnetProtocol {
       this.#out.push({
         type: "error",
         code: "callback",
-        message: `Negotiation callback threw on ${commandName(command)} ${optionName(option)}`,
+        message: `Negotiation callback threw on ${telnetCommandName(command)}` +
+          (command >= WILL && command <= DONT ? ` ${telnetOptionName(option)}` : ""),
         cause,
       });
     } finally {
