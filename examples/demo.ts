@@ -32,12 +32,17 @@ async function shellPart(): Promise<void> {
   console.log(`  ${dim("resize(120, 40)")}`);
   show("stty size", await run("stty size"));
 
-  await sh.sendLine("sleep 30");
-  await sh.expect("sleep 30\r\n");
+  // The job announces itself, so Ctrl-C reaches it and not a shell still reading the line.
+  await sh.sendLine("sh -c 'echo nap''ping; exec sleep 30'");
+  await sh.expect("napping");
   const started = performance.now();
   await sh.sendIntr();
   await sh.expect(PROMPT);
-  show("sleep 30; sendIntr()", `prompt back after ${(performance.now() - started).toFixed(0)} ms`);
+  const elapsed = (performance.now() - started).toFixed(0);
+  show(
+    "sleep 30; sendIntr()",
+    `interrupted: prompt back after ${elapsed} ms, $? = ${await run("echo $?")}`,
+  );
 
   await sh.sendLine("exit 7");
   const end = await sh.expect(EOF);

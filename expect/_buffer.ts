@@ -77,12 +77,16 @@ export class StreamBuffer {
     }
     const s = this.#starts[i];
     const piece = this.#pieces[i];
-    if (i === j) return from === s && to - s === piece.length ? piece : piece.slice(from - s, to - s);
+    if (i === j) {
+      return from === s && to - s === piece.length ? piece : piece.slice(from - s, to - s);
+    }
     const parts = [from === s ? piece : piece.slice(from - s)];
     for (i++; i < j; i++) parts.push(this.#pieces[i]);
     const lastPiece = this.#pieces[j];
     const lastStart = this.#starts[j];
-    parts.push(to - lastStart === lastPiece.length ? lastPiece : lastPiece.slice(0, to - lastStart));
+    parts.push(
+      to - lastStart === lastPiece.length ? lastPiece : lastPiece.slice(0, to - lastStart),
+    );
     return parts.length === 2 ? parts[0] + parts[1] : parts.join("");
   }
 

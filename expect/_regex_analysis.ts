@@ -284,3 +284,40 @@ export function requiredLiteral(re: RegExp): string | null {
   for (const r of runs) if (chosen === null || r.length > chosen.length) chosen = r;
   return chosen;
 }
+
+/**
+ * How much of the text before a search's start a regex looks at:
+ * - `"none"`: nothing (no `^`, `\b`, `\B` or lookbehind);
+ * - `"line"`: only whether it is a line start (`^` with the `m` flag);
+ * - `"char"`: the previous character at least (`\b`, `\B`, lookbehind, `^` without `m`).
+ * A lookbehind is only safe here when the regex cannot match `"\n"`; callers search such
+ * regexes from line starts with one character of context.
+ *
+ * @param re The regular expression.
+ * @returns The kind of context the regex needs.
+ */
+export function contextNeed(re: RegExp): "none" | "line" | "char" {
+  const source = re.source;
+  const unicode = re.unicode || re.unicodeSets;
+  let need: "none" | "line" | "char" = "none";
+  for (let i = 0; i < source.length;) {
+    const ch = source[i];
+    if (ch === "\\") {
+      const [, next, kind] = readEscape(source, i, unicode);
+      if (kind === "b" || kind === "B") return "char";
+      i = next;
+    } else if (ch === "[") {
+      i = scanClass(source, i + 1, unicode, re.unicodeSets)[1];
+    } else if (
+      ch === "(" && source[i + 1] === "?" && source[i + 2] === "<" &&
+      /[=!]/.test(source[i + 3] ?? "")
+    ) {
+      return "char";
+    } else if (ch === "^") {
+      if (!re.multiline) return "char";
+      need = "line";
+      i++;
+    } else i++;
+  }
+  return need;
+}

@@ -22,17 +22,29 @@
  */
 
 import type { StreamBuffer } from "./_buffer.ts";
-import { canMatchNewline, requiredLiteral } from "./_regex_analysis.ts";
+import { canMatchNewline, contextNeed, requiredLiteral } from "./_regex_analysis.ts";
 import { toInternal } from "./_codec.ts";
 import { describePattern } from "./_format.ts";
 import { EOF, IdlePattern, type Pattern, type Patterns, TIMEOUT } from "./patterns.ts";
+
+/** Beyond this many old characters in the line being searched, use the literal gate. */
+const LONG_LINE = 1024;
 
 /** A RegExp prepared for searching. */
 interface CompiledRegex {
   /** Private copy with `g` (for `lastIndex`) and without `y`. */
   readonly re: RegExp;
   readonly lineBounded: boolean;
+  /** A literal every match contains, used to skip work (see {@link useGate}). */
   readonly literal: string | null;
+  /**
+   * Whether to look for the literal before running the regex. Always for regexes that
+   * can match `"\n"` (it is what keeps them from rescanning the buffer at every chunk);
+   * for line-bounded ones only when the regex does not start with a literal or `^`,
+   * which irregexp already scans for faster than `indexOf`.
+   */
+  readonly useGate: boolean;
+  readonly context: "none" | "line" | "char";
 }
 
 const regexCache = new WeakMap<RegExp, CompiledRegex>();
@@ -42,7 +54,16 @@ function compileRegex(user: RegExp): CompiledRegex {
   if (c === undefined) {
     const flags = user.flags.replace(/[gy]/g, "") + "g";
     const re = new RegExp(user.source, flags);
-    c = { re, lineBounded: !canMatchNewline(re), literal: requiredLiteral(re) };
+    const lineBounded = !canMatchNewline(re);
+    const literal = requiredLiteral(re);
+    const fastStart = /^(\^|[^\\[(.*+?{|)]|\\[^dDwWsSbBpPk1-9])/.test(re.source) && !re.ignoreCase;
+    c = {
+      re,
+      lineBounded,
+      literal,
+      useGate: literal !== null && (!lineBounded || !fastStart),
+      context: contextNeed(re),
+    };
     regexCache.set(user, c);
   }
   return c;
@@ -53,7 +74,7 @@ export interface Entry {
   readonly index: number;
   readonly key: string | undefined;
   readonly pattern: Pattern;
-  readonly kind: "exact" | "regex" | "eof" | "timeout" | "idle";
+  readonly kind: "exact" | "regex" | "any" | "eof" | "timeout" | "idle";
   /** Exact text in internal form (binary string in bytes mode). */
   readonly text: string;
   readonly regex: CompiledRegex | undefined;
@@ -103,13 +124,17 @@ export function compilePatterns(patterns: Patterns, bytesMode: boolean, exact = 
     let entry: Entry;
     if (pattern instanceof RegExp) {
       if (exact) {
-        throw new TypeError(`Cannot expectExact a RegExp (${describePattern(pattern)}): use expect()`);
+        throw new TypeError(
+          `Cannot expectExact a RegExp (${describePattern(pattern)}): use expect()`,
+        );
       }
       entry = { index, key, pattern, kind: "regex", text: "", regex: compileRegex(pattern) };
     } else if (typeof pattern === "string" || pattern instanceof Uint8Array) {
       const text = toInternal(pattern, bytesMode);
       if (text.length === 0) {
-        throw new TypeError(`Cannot expect pattern ${key ?? index}: the empty string matches nothing useful`);
+        throw new TypeError(
+          `Cannot expect pattern ${key ?? index}: the empty string matches nothing useful`,
+        );
       }
       entry = { index, key, pattern, kind: "exact", text, regex: undefined };
     } else {
@@ -117,7 +142,9 @@ export function compilePatterns(patterns: Patterns, bytesMode: boolean, exact = 
       entry = { index, key, pattern, kind, text: "", regex: undefined };
       if (kind === "eof") eof ??= entry;
       else if (kind === "timeout") timeout ??= entry;
-      else if (idle === undefined || (pattern as IdlePattern).ms < (idle.pattern as IdlePattern).ms) {
+      else if (
+        idle === undefined || (pattern as IdlePattern).ms < (idle.pattern as IdlePattern).ms
+      ) {
         idle = entry;
       }
     }
@@ -125,7 +152,7 @@ export function compilePatterns(patterns: Patterns, bytesMode: boolean, exact = 
   }
   return {
     entries,
-    searchable: entries.filter((e) => e.kind === "exact" || e.kind === "regex"),
+    searchable: entries.filter((e) => e.kind === "exact" || e.kind === "regex" || e.kind === "any"),
     eof,
     timeout,
     idle,
@@ -139,6 +166,24 @@ export interface Found {
   readonly start: number;
   readonly end: number;
   readonly exec: RegExpExecArray | undefined;
+}
+
+/**
+ * First occurrence of `text` in the buffer at or after absolute position `from`, knowing
+ * that the data before `seen` holds no occurrence (it was searched before). Only the
+ * boundary (`text.length − 1` characters either side of `seen`) and the new data are
+ * searched; the new data is usually one piece, searched in place without copying.
+ */
+function findText(buffer: StreamBuffer, text: string, from: number, seen: number): number {
+  let lo = Math.max(from, seen - (text.length - 1));
+  if (lo < seen) {
+    const edge = buffer.slice(lo, Math.min(buffer.end, seen + text.length - 1));
+    const at = edge.indexOf(text);
+    if (at >= 0) return lo + at;
+    lo = seen;
+  }
+  const at = buffer.slice(lo).indexOf(text);
+  return at < 0 ? -1 : lo + at;
 }
 
 /** Per-regex search state. */
@@ -160,7 +205,6 @@ export class Searcher {
   #checked: number;
   /** Start of the line holding the first unexamined character (absolute). */
   #lineStart: number;
-  readonly #maxExact: number;
   #first = true;
 
   constructor(set: PatternSet, buffer: StreamBuffer, window: number | null, listOrder: boolean) {
@@ -171,9 +215,6 @@ export class Searcher {
     this.#checked = buffer.start;
     this.#lineStart = buffer.start;
     this.#states = set.searchable.map(() => ({ litPos: -1, litEnd: buffer.start }));
-    let max = 0;
-    for (const e of set.searchable) if (e.text.length > max) max = e.text.length;
-    this.#maxExact = max;
   }
 
   /** Examines the data that arrived since the last call; returns the winning match. */
@@ -185,25 +226,17 @@ export class Searcher {
     if (checked >= end && !this.#first) return null;
     this.#first = false;
     let best: Found | null = null;
-    let exactRegion = "";
-    let exactFrom = -1;
     const searchable = this.#set.searchable;
     for (let i = 0; i < searchable.length; i++) {
       const entry = searchable[i];
       let found: Found | null = null;
       if (entry.kind === "exact") {
-        if (exactFrom < 0) {
-          exactFrom = Math.max(start, checked - (this.#maxExact - 1));
-          exactRegion = buffer.slice(exactFrom, end);
-        }
-        const from = Math.max(start, checked - (entry.text.length - 1)) - exactFrom;
-        const at = exactRegion.indexOf(entry.text, from);
-        if (at >= 0) {
-          const s = exactFrom + at;
-          found = { entry, start: s, end: s + entry.text.length, exec: undefined };
-        }
-      } else {
+        const at = findText(buffer, entry.text, start, checked);
+        if (at >= 0) found = { entry, start: at, end: at + entry.text.length, exec: undefined };
+      } else if (entry.kind === "regex") {
         found = this.#searchRegex(entry, this.#states[i], checked);
+      } else if (end > start) {
+        found = { entry, start, end, exec: undefined };
       }
       if (found === null) continue;
       if (this.#listOrder) {
@@ -220,26 +253,80 @@ export class Searcher {
 
   #searchRegex(entry: Entry, state: RegexState, checked: number): Found | null {
     const buffer = this.#buffer;
-    const { re, lineBounded, literal } = entry.regex!;
+    const regex = entry.regex!;
     const end = buffer.end;
     let from = buffer.start;
-    if (this.#window !== null) from = Math.max(from, end - this.#window);
-    if (lineBounded && checked > buffer.start) from = Math.max(from, this.#lineStart);
-    if (literal !== null) {
+    let lineStart = true; // whether `from` is known to be a line start
+    if (this.#window !== null && end - this.#window > from) {
+      from = end - this.#window;
+      lineStart = false;
+    }
+    const incremental = regex.lineBounded && checked > buffer.start;
+    if (incremental && this.#lineStart >= from) {
+      from = this.#lineStart;
+      lineStart = true;
+    }
+    // Long incomplete lines make the line rule rescan much old data: gate those too.
+    if (regex.literal !== null && (regex.useGate || checked - from > LONG_LINE)) {
+      const literal = regex.literal!;
       if (state.litPos < from) {
-        const scan = Math.max(from, state.litEnd - (literal.length - 1));
-        const at = buffer.slice(scan, end).indexOf(literal);
-        state.litPos = at < 0 ? -1 : scan + at;
+        state.litPos = findText(buffer, literal, from, state.litEnd);
+        // Searched up to the occurrence found (later ones are looked for next time).
+        state.litEnd = state.litPos >= 0 ? state.litPos + literal.length : end;
       }
-      state.litEnd = end;
       if (state.litPos < from) return null;
     }
-    const ctx = from > buffer.start ? 1 : 0;
-    const text = buffer.slice(from - ctx, end);
+    if (incremental && from < checked) {
+      // First the incomplete line the new data continues, up to its "\n" (matches cannot
+      // cross it), then the rest, which usually lies in one piece and is searched in place.
+      const nl = findText(buffer, "\n", checked, checked);
+      const found = this.#exec(entry, from, lineStart, nl < 0 ? end : nl + 1);
+      if (found !== null && (nl < 0 || found.start <= nl)) return found;
+      if (nl < 0) return null;
+      from = nl + 1;
+      lineStart = true;
+    }
+    return this.#exec(entry, from, lineStart, end);
+  }
+
+  /** Runs the regex on [from, to) with the context it needs before `from`. */
+  #exec(entry: Entry, from: number, lineStart: boolean, to: number): Found | null {
+    const buffer = this.#buffer;
+    const { re, context } = entry.regex!;
+    const ctx = from > buffer.start && (context === "char" || (context === "line" && !lineStart))
+      ? 1
+      : 0;
+    const text = buffer.slice(from - ctx, to);
     re.lastIndex = ctx;
     const m = re.exec(text);
     if (m === null) return null;
     const s = from - ctx + m.index;
     return { entry, start: s, end: s + m[0].length, exec: m };
   }
+}
+
+/**
+ * An internal pattern set: `"line"` waits for `"\n"` or EOF (for `lines()`); `"any"`
+ * matches all buffered output as soon as there is some, or EOF (for `chunks()`).
+ */
+export function internalSet(kind: "line" | "any"): PatternSet {
+  const set = compilePatterns(kind === "line" ? ["\n", EOF] : [EOF], false);
+  if (kind === "line") return { ...set, descriptions: ["a line"] };
+  const any: Entry = {
+    index: 0,
+    key: undefined,
+    pattern: EOF,
+    kind: "any",
+    text: "",
+    regex: undefined,
+  };
+  const eof: Entry = { ...set.entries[0], index: 1 };
+  return {
+    entries: [any, eof],
+    searchable: [any],
+    eof,
+    timeout: undefined,
+    idle: undefined,
+    descriptions: ["any output"],
+  };
 }

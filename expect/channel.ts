@@ -12,6 +12,9 @@
  *
  * The engine reads `readable` only while a call is waiting for data, keeping at most one
  * `read()` outstanding, so a pull-based source (`highWaterMark: 0`) is read on demand.
+ * Writes must therefore complete without anyone reading `readable` (as they do on a pty or
+ * a socket, which buffer): an in-memory peer built from a `TransformStream` needs a
+ * readable-side `highWaterMark` large enough to hold its replies.
  *
  * @example Wrap any pair of web streams
  * ```ts

@@ -51,6 +51,7 @@ export interface ExpectErrorDetails {
  * ```
  */
 export class ExpectError extends Error {
+  /** The error class name, `"ExpectError"`. */
   override name = "ExpectError";
   /** Descriptions of the patterns that were awaited. */
   readonly patterns: readonly string[];
@@ -99,6 +100,7 @@ function tailClause(details: ExpectErrorDetails): string {
  * ```
  */
 export class TimeoutError extends ExpectError {
+  /** The error class name, `"TimeoutError"`. */
   override name = "TimeoutError";
 
   /**
@@ -136,6 +138,7 @@ export class TimeoutError extends ExpectError {
  * ```
  */
 export class EOFError extends ExpectError {
+  /** The error class name, `"EOFError"`. */
   override name = "EOFError";
   /** How the child ended, if known. */
   readonly exitStatus: ExitStatus | undefined;
@@ -184,6 +187,7 @@ export class EOFError extends ExpectError {
  * ```
  */
 export class BufferOverflowError extends ExpectError {
+  /** The error class name, `"BufferOverflowError"`. */
   override name = "BufferOverflowError";
   /** The limit that was exceeded, in bytes. */
   readonly maxBuffer: number;
@@ -222,9 +226,13 @@ export class BufferOverflowError extends ExpectError {
  * ```
  */
 export class SessionStateError extends Error {
+  /** The error class name, `"SessionStateError"`. */
   override name = "SessionStateError";
-  /** `"closed"`: the session is closed; `"busy"`: another call is reading. */
-  readonly reason: "closed" | "busy";
+  /**
+   * `"closed"`: the session (or its input) is closed; `"busy"`: another call is reading;
+   * `"unsupported"`: the transport cannot do this (e.g. `sendIntr()` on bare pipes).
+   */
+  readonly reason: "closed" | "busy" | "unsupported";
 
   /**
    * Creates the error.
@@ -233,7 +241,7 @@ export class SessionStateError extends Error {
    * @param message The message.
    * @param options Standard error options (`cause`).
    */
-  constructor(reason: "closed" | "busy", message: string, options?: ErrorOptions) {
+  constructor(reason: "closed" | "busy" | "unsupported", message: string, options?: ErrorOptions) {
     super(message, options);
     this.reason = reason;
   }

@@ -3,7 +3,7 @@
  * Types for handing a session to a user's terminal with `Session.interact()`.
  *
  * The engine knows no platform APIs: the caller injects the terminal. A Deno adapter over
- * `Deno.stdin`/`Deno.stdout` lives with the pty transport.
+ * the process's standard input and output lives with the pty transport (`pty/terminal.ts`).
  *
  * @module
  */
@@ -73,7 +73,7 @@ export interface InteractTerminal {
  * ```ts
  * import type { InteractOptions, InteractTerminal } from "./interact.ts";
  *
- * declare const terminal: InteractTerminal;
+ * const terminal: InteractTerminal = { readable: new ReadableStream(), writable: new WritableStream() };
  * const decoder = new TextDecoder();
  * const options: InteractOptions = {
  *   terminal,

@@ -36,7 +36,12 @@ export type SessionEvent =
     readonly time: number;
     readonly secret: boolean;
   }
-  | { readonly type: "resize"; readonly cols: number; readonly rows: number; readonly time: number };
+  | {
+    readonly type: "resize";
+    readonly cols: number;
+    readonly rows: number;
+    readonly time: number;
+  };
 
 /**
  * A callback told about every {@linkcode SessionEvent}. It runs synchronously on the

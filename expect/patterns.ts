@@ -62,7 +62,9 @@ export class IdlePattern {
    */
   constructor(ms: number) {
     if (!Number.isFinite(ms) || ms < 0) {
-      throw new RangeError(`Cannot create an idle pattern: ms must be a finite number >= 0, got ${ms}`);
+      throw new RangeError(
+        `Cannot create an idle pattern: ms must be a finite number >= 0, got ${ms}`,
+      );
     }
     this.ms = ms;
   }

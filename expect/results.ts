@@ -6,7 +6,7 @@
  */
 
 import type { ExitStatus } from "./channel.ts";
-import type { EOF, IdlePattern, Pattern, PatternList, PatternRecord, TIMEOUT } from "./patterns.ts";
+import type { Pattern, PatternList, PatternRecord } from "./patterns.ts";
 
 /**
  * The data type of a session: `string` in text mode, `Uint8Array` in bytes mode
@@ -26,8 +26,7 @@ export type Data = string | Uint8Array;
 
 /**
  * The type of `match` for pattern `P`: `RegExpExecArray` for a `RegExp`, the matched data
- * for a string or byte pattern, `null` for {@linkcode EOF}, {@linkcode TIMEOUT} and
- * {@linkcode IdlePattern}.
+ * for a string or byte pattern, `null` for `EOF`, `TIMEOUT` and `IdlePattern`.
  *
  * In bytes mode a `RegExp` runs over a "binary string" (one character per byte), so the
  * strings in its `RegExpExecArray` hold one character per byte too.
@@ -109,8 +108,18 @@ export interface ExpectResult<
  */
 export type SingleResult<P extends Pattern, D extends Data> = ExpectResult<P, D, 0, undefined>;
 
-/** Index type `I` of a tuple key ("0" → 0), `number` for plain arrays. */
-type IndexOf<I> = I extends `${infer N extends number}` ? N : number;
+/**
+ * The numeric type of a tuple key: `"0"` → `0`; `number` for a plain array's keys.
+ *
+ * @example
+ * ```ts
+ * import type { TupleIndex } from "./results.ts";
+ *
+ * const i: TupleIndex<"2"> = 2;
+ * void i;
+ * ```
+ */
+export type TupleIndex<I> = I extends `${infer N extends number}` ? N : number;
 
 /**
  * Result of a list: a union over the list's entries, so a `switch (r.index)` narrows
@@ -131,7 +140,7 @@ type IndexOf<I> = I extends `${infer N extends number}` ? N : number;
  * ```
  */
 export type ListResult<L extends PatternList, D extends Data> = {
-  [I in keyof L]: L[I] extends Pattern ? ExpectResult<L[I], D, IndexOf<I>, undefined> : never;
+  [I in keyof L]: L[I] extends Pattern ? ExpectResult<L[I], D, TupleIndex<I>, undefined> : never;
 }[number];
 
 /**
@@ -171,6 +180,3 @@ export type ResultOf<P, D extends Data> = P extends Pattern ? SingleResult<P, D>
   : P extends PatternList ? ListResult<P, D>
   : P extends PatternRecord ? RecordResult<P, D>
   : never;
-
-/** Keeps `EOF`, `TIMEOUT` and `IdlePattern` referenced for documentation links. */
-export type Outcome = typeof EOF | typeof TIMEOUT | IdlePattern;
