@@ -81,3 +81,11 @@ export type {
   TerminalSize,
 } from "./interact.ts";
 export { Session } from "./session.ts";
+export {
+  type ChatOpenStep,
+  type ChatStep,
+  parseChat,
+  runChat,
+  type RunChatOptions,
+} from "./chat.ts";
+export { parsePattern, unescapeText } from "./dialogue.ts";
