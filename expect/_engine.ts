@@ -217,7 +217,7 @@ export class Engine<D extends Data> {
   /** Reads one chunk (telling observers), or the reason the waiter fired. */
   async read(waiter: Waiter): Promise<ReadOutcome | WakeReason> {
     const next = this.#pump.next();
-    const r = await Promise.race([next, waiter.promise]);
+    const r = await waiter.race(next);
     if (typeof r === "string") return r;
     this.#pump.take();
     if (r.kind === "data" && this.hub.active) {

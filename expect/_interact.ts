@@ -77,7 +77,7 @@ export async function runInteract(
         (r): InputOutcome => r.done ? { kind: "end" } : { kind: "data", value: r.value },
         (error): InputOutcome => ({ kind: "error", error }),
       );
-      const r = await Promise.race([read, waiter.promise]);
+      const r = await waiter.race(read);
       if (typeof r === "string") return;
       if (r.kind === "error") return stop(undefined, { error: r.error });
       if (r.kind === "end") {

@@ -10,11 +10,11 @@
 export type WakeReason = "timeout" | "abort" | "idle" | "closed" | "stop";
 
 export class Waiter {
-  /** Resolves with the first reason; never rejects. */
-  readonly promise: Promise<WakeReason>;
   readonly #signal: AbortSignal | undefined;
   readonly #idleMs: number | undefined;
-  #resolve!: (reason: WakeReason) => void;
+  #reason: WakeReason | undefined;
+  /** Listeners of the races in progress; each is dropped when its race settles. */
+  readonly #listeners = new Set<(reason: WakeReason) => void>();
   #deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   #done = false;
@@ -26,7 +26,6 @@ export class Waiter {
    * @param idleMs Wakes with "idle" after this many ms without {@link activity}.
    */
   constructor(timeout: number | null, signal?: AbortSignal, idleMs?: number) {
-    this.promise = new Promise((resolve) => this.#resolve = resolve);
     this.#signal = signal;
     this.#idleMs = idleMs;
     if (signal?.aborted) {
@@ -36,6 +35,11 @@ export class Waiter {
     signal?.addEventListener("abort", this.#onAbort, { once: true });
     if (timeout !== null) this.#deadlineTimer = setTimeout(() => this.wake("timeout"), timeout);
     this.activity();
+  }
+
+  /** How many races are waiting (each keeps a listener until it settles). */
+  get races(): number {
+    return this.#listeners.size;
   }
 
   /** Whether the waiter has fired (or been disposed). */
@@ -54,7 +58,26 @@ export class Waiter {
   wake(reason: WakeReason): void {
     if (this.#done) return;
     this.dispose();
-    this.#resolve(reason);
+    this.#reason = reason;
+    for (const listener of this.#listeners) listener(reason);
+    this.#listeners.clear();
+  }
+
+  /**
+   * Settles with `work`'s value, or with the wake reason if the waiter fires first.
+   *
+   * Unlike `Promise.race([work, longLived])`, nothing stays attached to the waiter once
+   * `work` settles: racing many reads against one call-long promise would keep every
+   * chunk read during the call alive until the call ends.
+   */
+  race<T>(work: Promise<T>): Promise<T | WakeReason> {
+    if (this.#reason !== undefined) return Promise.resolve(this.#reason);
+    if (this.#done) return work;
+    return new Promise<T | WakeReason>((resolve, reject) => {
+      this.#listeners.add(resolve);
+      const settle = () => this.#listeners.delete(resolve);
+      work.then((value) => (settle(), resolve(value)), (error) => (settle(), reject(error)));
+    });
   }
 
   /** Releases timers and the abort listener without firing. Idempotent. */
