@@ -121,26 +121,42 @@ export class PipeSession<D extends Data = string> extends Session<D> {
   }
 }
 
-/** Interleaves the chunks of several streams as they arrive, reading on demand. */
+/**
+ * Interleaves the chunks of several streams as they arrive, reading on demand. Each read
+ * gets exactly one reaction (no `Promise.race` over a read that may stay pending while the
+ * other stream flows, which would keep every chunk of the flowing one alive).
+ */
 function merge(streams: ReadableStream<Uint8Array>[]): ReadableStream<Uint8Array> {
   const readers = streams.map((s) => s.getReader());
-  const live = new Set(readers.keys());
-  const pending = new Map<number, Promise<[number, ReadableStreamReadResult<Uint8Array>]>>();
+  const reading = new Set<number>();
+  const ended = new Set<number>();
+  const arrived: { i: number; result?: ReadableStreamReadResult<Uint8Array>; error?: unknown }[] =
+    [];
+  let wake: (() => void) | undefined;
+  const start = (i: number) => {
+    reading.add(i);
+    readers[i].read().then(
+      (result) => arrived.push({ i, result }),
+      (error) => arrived.push({ i, error }),
+    )
+      .finally(() => (reading.delete(i), wake?.()));
+  };
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       for (;;) {
-        for (const i of live) {
-          if (!pending.has(i)) pending.set(i, readers[i].read().then((r) => [i, r]));
-        }
-        if (pending.size === 0) return controller.close();
-        const [i, r] = await Promise.race(pending.values());
-        pending.delete(i);
-        if (!r.done) return controller.enqueue(r.value);
-        live.delete(i);
+        const next = arrived.shift();
+        if (next?.error !== undefined) throw next.error;
+        if (next?.result?.done) ended.add(next.i);
+        else if (next?.result) return controller.enqueue(next.result.value);
+        if (ended.size === readers.length) return controller.close();
+        if (arrived.length > 0) continue;
+        // At most one read per stream is outstanding, and only while nothing is queued.
+        readers.forEach((_, i) => !reading.has(i) && !ended.has(i) && start(i));
+        await new Promise<void>((resolve) => wake = resolve);
       }
     },
     async cancel(reason) {
-      await Promise.all([...live].map((i) => readers[i].cancel(reason)));
+      await Promise.all(readers.map((r, i) => ended.has(i) ? undefined : r.cancel(reason)));
     },
   }, { highWaterMark: 0 });
 }
