@@ -3,8 +3,11 @@
  * The `dexpect` command line: argument parsing and wiring of the library, nothing more.
  *
  * ```text
+ * dexpect telnet HOST [PORT] [--tls] [--log FILE] [--record FILE.cast]
  * dexpect spawn [--log FILE] [--record FILE.cast] -- CMD ARGS...
  * dexpect run [--timeout MS] [--expect PATTERN --send TEXT]... -- CMD ARGS...
+ * dexpect chat FILE
+ * dexpect serve [--port N] [--hostname 127.0.0.1] -- CMD ARGS...
  * ```
  *
  * Exit codes: 0 success; the child's code for `spawn`/`run`; 1 a pattern timed out;
@@ -22,9 +25,14 @@ import { EOFError, TimeoutError } from "./expect/errors.ts";
 import { EOF } from "./expect/patterns.ts";
 import type { ExitStatus } from "./expect/channel.ts";
 import { SpawnError } from "./pty/errors.ts";
-import { spawn } from "./pty/session.ts";
+import { PtySession, spawn } from "./pty/session.ts";
 import { stdioTerminal } from "./pty/terminal.ts";
 import { parsePattern, unescapeText } from "./expect/dialogue.ts";
+import { type ChatOpenStep, parseChat, runChat } from "./expect/chat.ts";
+import type { SessionObserver } from "./expect/observers.ts";
+import type { Session } from "./expect/session.ts";
+import { Telnet } from "./telnet/client.ts";
+import { serve } from "./telnet/server.ts";
 
 export type { ExitStatus };
 
@@ -41,8 +49,11 @@ class UsageError extends Error {
 const HELP = `dexpect ${VERSION}: automate interactive programs (pty) and Telnet sessions
 
 Usage:
+  dexpect telnet HOST [PORT] [--tls] [--log FILE] [--record FILE.cast]
   dexpect spawn [--log FILE] [--record FILE.cast] -- CMD ARGS...
   dexpect run [--timeout MS] [--expect PATTERN --send TEXT]... -- CMD ARGS...
+  dexpect chat FILE
+  dexpect serve [--port N] [--hostname 127.0.0.1] -- CMD ARGS...
   dexpect COMMAND --help
 
 Options:
@@ -52,7 +63,7 @@ Options:
 
 Exit codes:
   0        success
-  N        the child's exit code (spawn, run)
+  N        the child's exit code (spawn, run, chat)
   1        a pattern timed out
   2        usage error
   3        EOF before a pattern matched
@@ -60,6 +71,44 @@ Exit codes:
 `;
 
 const COMMAND_HELP: Record<string, string> = {
+  telnet: `Usage: dexpect telnet HOST [PORT] [--tls] [--log FILE] [--record FILE.cast]
+
+An interactive Telnet client, like telnet(1). PORT defaults to 23 (992 with --tls). Your
+terminal is in raw mode and its size goes to the server (NAWS). Ctrl-] opens the
+dexpect> prompt:
+
+  close              close the connection and exit
+  status             show the connection
+  send brk|ip|ayt    send Break, Interrupt Process or Are You There
+  continue           return to the session (also an empty line)
+
+  --tls            connect with TLS (telnets)
+  --log FILE       write everything the server sends to FILE
+  --record FILE    record an asciicast v2 file
+`,
+  chat: `Usage: dexpect chat FILE
+
+Runs a dialogue file, one step a line:
+
+  spawn CMD ARGS...     start a program in a pty
+  connect HOST [PORT]   connect to a Telnet server
+  expect PATTERN        wait for an exact string, or /regex/flags ("..." keeps spaces)
+  send TEXT             type TEXT (C escapes: \\r \\n \\t \\xHH)
+  sendline TEXT         type TEXT and the line ending
+  timeout MS            deadline of each following expect (default 30000)
+  # comment
+
+Prints the output. After the last step it waits for the program to end and exits with
+its status (0 when the last step was on a connection).
+`,
+  serve: `Usage: dexpect serve [--port N] [--hostname ADDR] -- CMD ARGS...
+
+Serves CMD over Telnet, one pty per connection (NAWS resizes it, TTYPE sets TERM), for
+local testing. Listens on 127.0.0.1 unless --hostname is given explicitly. Ctrl-C stops.
+
+  --port N         port to listen on (default 2323; 0 picks a free one)
+  --hostname ADDR  address to listen on (default 127.0.0.1)
+`,
   spawn: `Usage: dexpect spawn [--log FILE] [--record FILE.cast] -- CMD ARGS...
 
 Runs CMD in a pseudo-terminal attached to your terminal and records the session, like
@@ -181,7 +230,7 @@ async function spawnCommand(args: string[]): Promise<number> {
   const session = spawn(command, {
     ...size,
     timeout: null,
-    observers: log ? [(e) => void (e.type === "read" && log.writeSync(e.data))] : [],
+    observers: logTo(log),
     record: record?.writable,
   });
   let status: ExitStatus;
@@ -227,9 +276,131 @@ async function runCommand(args: string[]): Promise<number> {
   return statusCode(end.exitStatus ?? session.exitStatus());
 }
 
+/** An observer that copies what is read to `file` (a typescript log). */
+function logTo(file: Deno.FsFile | undefined): SessionObserver[] {
+  return file ? [(e) => void (e.type === "read" && file.writeSync(e.data))] : [];
+}
+
+async function telnetCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { tls: { type: "boolean" }, log: { type: "string" }, record: { type: "string" } },
+    allowPositionals: true,
+    strict: true,
+  });
+  const [host, port = values.tls ? "992" : "23", extra] = positionals;
+  if (!host || extra !== undefined || !/^\d+$/.test(port)) {
+    throw new UsageError("telnet takes HOST [PORT]");
+  }
+  const terminal = stdioTerminal();
+  await using log = await openLog(values.log);
+  const record = await openLog(values.record);
+  const session = await Telnet.connect(host, Number(port), {
+    tls: values.tls ?? false,
+    timeout: 10_000,
+    ...(terminal.size?.() ?? {}),
+    observers: logTo(log),
+    record: record?.writable,
+  });
+  try {
+    session.timeout = null;
+    console.error(`Connected to ${host}.\nEscape character is '^]'.`);
+    for (;;) {
+      const end = await session.interact({ terminal, escapeCharacter: 0x1d });
+      if (end.reason === "eof") {
+        console.error("Connection closed by foreign host.");
+        return ExitCode.ok;
+      }
+      if (await escapePrompt(session, `${host} port ${port}`) === "close") return ExitCode.ok;
+    }
+  } finally {
+    await session.close();
+    await record?.writable.close();
+  }
+}
+
+const PROMPT_HELP = "Commands: close, status, send brk|ip|ayt, continue";
+
+/** telnet(1)'s escape prompt: one command, then back to the session (or close). */
+async function escapePrompt(session: Telnet, where: string): Promise<"close" | "continue"> {
+  const reader = Deno.stdin.readable.getReader();
+  try {
+    for (;;) {
+      await Deno.stdout.write(encoder.encode("\r\ndexpect> "));
+      const { value, done } = await reader.read();
+      const line = done ? "close" : new TextDecoder().decode(value).trim();
+      const [command = "continue", what] = line.split(/\s+/);
+      if (command === "close" || command === "quit") return "close";
+      if (command === "continue" || command === "") return "continue";
+      if (command === "status") console.log(`Connected to ${where}.`);
+      else if (command === "send" && what === "brk") await session.sendBreak();
+      else if (command === "send" && what === "ip") await session.sendIntr();
+      else if (command === "send" && what === "ayt") await session.areYouThere();
+      else console.log(`?Invalid command. ${PROMPT_HELP}`);
+      if (command !== "status" && command !== "send") continue;
+      return "continue";
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+async function chatCommand(args: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, strict: true });
+  if (positionals.length !== 1) throw new UsageError("chat takes one dialogue FILE");
+  const steps = parseChat(await Deno.readTextFile(positionals[0]));
+  const show: SessionObserver[] = [
+    (e) => void (e.type === "read" && Deno.stdout.writeSync(e.data)),
+  ];
+  const open = (step: ChatOpenStep): Session | Promise<Session> =>
+    step.kind === "spawn"
+      ? spawn(step.command, { observers: show })
+      : Telnet.connect(step.host, step.port, { observers: show });
+  const session = await runChat(steps, { open });
+  try {
+    // A program is waited for (its output keeps showing); a connection just ends.
+    if (!(session instanceof PtySession)) return ExitCode.ok;
+    const end = await session.expect(EOF);
+    return statusCode(end.exitStatus);
+  } finally {
+    await session?.close();
+  }
+}
+
+async function serveCommand(args: string[]): Promise<number> {
+  const { options, command } = splitCommand(args);
+  const { values } = parse(options, { port: { type: "string" }, hostname: { type: "string" } });
+  const port = Number(values.port ?? 2323);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`--port takes 0-65535`);
+  }
+  // An explicit --hostname is the user's consent to listen beyond loopback.
+  const hostname = values.hostname ?? "127.0.0.1";
+  await using server = serve({
+    port,
+    hostname,
+    allowRemote: values.hostname !== undefined,
+    command,
+  });
+  console.error(
+    `Serving ${command.join(" ")} on telnet://${hostname}:${server.addr.port} (Ctrl-C stops)`,
+  );
+  const stop = () => void server.close();
+  Deno.addSignalListener("SIGINT", stop);
+  try {
+    await server.finished;
+  } finally {
+    Deno.removeSignalListener("SIGINT", stop);
+  }
+  return ExitCode.ok;
+}
+
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  telnet: telnetCommand,
   spawn: spawnCommand,
   run: runCommand,
+  chat: chatCommand,
+  serve: serveCommand,
 };
 
 if (import.meta.main) Deno.exit(await main(Deno.args));
