@@ -298,6 +298,7 @@ async function telnetCommand(args: string[]): Promise<number> {
   const session = await Telnet.connect(host, Number(port), {
     tls: values.tls ?? false,
     timeout: 10_000,
+    terminalTypes: [Deno.env.get("TERM") || "xterm"],
     ...(terminal.size?.() ?? {}),
     observers: logTo(log),
     record: record?.writable,
