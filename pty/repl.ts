@@ -4,7 +4,11 @@
  * @module
  */
 import type { ExpectOptions } from "../expect/options.ts";
+import { idle } from "../expect/patterns.ts";
 import { type PtySession, type PtySessionOptions, spawn } from "./session.ts";
+
+const INTERRUPT_ATTEMPTS = 5;
+const INTERRUPT_SILENCE_MS = 200;
 
 /** How to start a REPL and give it a prompt that cannot be mistaken for output. */
 export interface ReplOptions extends PtySessionOptions<string> {
@@ -69,14 +73,30 @@ export class Repl implements AsyncDisposable {
       const r = await this.session.expect({ main: this.prompt, more: this.continuation }, options);
       output += stripEcho(r.before, line);
       if (r.key === "more" && i === lines.length - 1) {
-        await this.session.sendIntr();
-        await this.session.expect(this.prompt, options);
+        await this.#interrupt(options);
         throw new SyntaxError(
           `Cannot run incomplete input: the REPL waits for more after ${JSON.stringify(line)}`,
         );
       }
     }
     return output;
+  }
+
+  /**
+   * Cancels pending input with the interrupt character until the main prompt returns. An
+   * interrupt that lands just before a readline-based REPL waits for input is only seen at
+   * the next key (CPython's readline has this race), so silence means: interrupt again.
+   */
+  async #interrupt(options: ExpectOptions): Promise<void> {
+    for (let attempt = 0; attempt < INTERRUPT_ATTEMPTS; attempt++) {
+      await this.session.sendIntr();
+      const r = await this.session.expect(
+        { main: this.prompt, quiet: idle(INTERRUPT_SILENCE_MS) },
+        options,
+      );
+      if (r.key === "main") return;
+    }
+    await this.session.expect(this.prompt, options);
   }
 
   /** Ends the REPL (closes its session). */
