@@ -5,7 +5,8 @@
  *
  * - `expect/`: the transport-agnostic engine ({@linkcode Session}, patterns, errors).
  * - `pty/`: {@linkcode spawn} a program in a pty (`--allow-ffi`).
- * - `telnet/`: the sans-I/O Telnet protocol core.
+ * - `telnet/`: the {@linkcode Telnet} client (telnetlib's API on the DSL), a loopback
+ *   {@linkcode serve}r for mock devices, and the sans-I/O protocol core (`--allow-net`).
  *
  * @example Drive a shell in a pty
  * ```ts

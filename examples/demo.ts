@@ -2,6 +2,9 @@
 // Telnet part) a mock device over an in-process Telnet server on 127.0.0.1.
 import { EOF } from "../expect/patterns.ts";
 import { spawn } from "../pty/session.ts";
+import { Telnet } from "../telnet/client.ts";
+import { TelnetCommand, TelnetOption } from "../telnet/constants.ts";
+import { serve, type TelnetServerSession } from "../telnet/server.ts";
 
 const PROMPT = "dexpect$ ";
 const bold = (s: string) => Deno.noColor ? s : `\x1b[1m${s}\x1b[0m`;
@@ -70,7 +73,95 @@ async function replPart(): Promise<void> {
   );
 }
 
+// A mock network device: the device's side of the dialogue, scripted with the same DSL.
+const DEVICE = "lab-router# ";
+const CONFIG = Array.from({ length: 30 }, (_, i) => `interface Gi0/${i}\r\n description port ${i}`);
+
+async function device(s: TelnetServerSession): Promise<void> {
+  await s.send("\r\nUser Access Verification\r\n\r\nUsername: ");
+  const user = (await s.expect("\r\n")).before;
+  await s.send(`${user}\r\n`); // echo the name ...
+  await s.negotiate(TelnetCommand.WILL, TelnetOption.ECHO); // ... but not the password
+  await s.send("Password: ");
+  const password = (await s.expect("\r\n")).before;
+  await s.negotiate(TelnetCommand.WONT, TelnetOption.ECHO);
+  if (user !== "admin" || password !== "cisco") return void (await s.sendLine("% Denied"));
+  await s.send(`\r\n${DEVICE}`);
+  while (true) {
+    const { before: line } = await s.expect("\r\n");
+    await s.send(`${line}\r\n`);
+    if (line === "show version") {
+      await s.send("dexpect IOS 15.2(4)M, mock device\r\nlab-router uptime is 3 days\r\n");
+    } else if (line === "show running-config") {
+      for (let page = 0; page < CONFIG.length; page += 10) {
+        if (page > 0) {
+          await s.send(" --More-- ");
+          await s.expect(" ");
+          await s.send("\r          \r");
+        }
+        await s.send(CONFIG.slice(page, page + 10).join("\r\n") + "\r\n");
+      }
+    } else if (line === "exit") return;
+    else if (line !== "") await s.send(`% Unknown command: "${line}"\r\n`);
+    await s.send(DEVICE);
+  }
+}
+
+async function telnetPart(): Promise<void> {
+  console.log(bold("A mock device over Telnet"));
+  await using server = serve({ handler: device, timeout: 5_000 });
+  const trace: string[] = [];
+  await using tn = await Telnet.connect("127.0.0.1", server.addr.port, {
+    timeout: 5_000,
+    windowSize: { cols: 80, rows: 24 },
+    debugLevel: 1,
+    debug: (line) => void trace.push(line.replace(/^Telnet\(.*?\): /, "")),
+  });
+  const say = (what: string, result: string) =>
+    console.log(`  ${dim(DEVICE)}${what.padEnd(23)} → ${result}`);
+  console.log(`  serve() on 127.0.0.1:${server.addr.port}; Telnet.connect() to it`);
+
+  await tn.readUntil("Username: ");
+  await tn.sendLine("admin");
+  await tn.expect("Password: ");
+  const echo = tn.isEnabled("him", TelnetOption.ECHO) ? "server WILL ECHO: echo off" : "?";
+  await tn.sendLine("cisco", { secret: true });
+  await tn.expect(DEVICE);
+  console.log(`  ${dim("Username: admin, Password: ***")}${" ".repeat(5)} → logged in (${echo})`);
+  // Each request received and our answer (RFC 1143), from the debug trace.
+  const answers = trace.flatMap((line, i) =>
+    line.startsWith("RCVD") && trace[i + 1]?.startsWith("SENT")
+      ? [`${line.slice(5)} → ${trace[i + 1].slice(5)}`]
+      : []
+  );
+  for (let i = 0; i < answers.length; i += 3) {
+    const label = i === 0 ? dim("negotiation ") : " ".repeat(12);
+    console.log(`  ${label}${answers.slice(i, i + 3).join(", ")}`);
+  }
+
+  await tn.sendLine("show version");
+  const version = (await tn.expect(DEVICE)).before.split("\r\n")[1];
+  say("show version", version);
+
+  await tn.sendLine("show running-config");
+  let pages = 1;
+  let config = "";
+  for await (const r of tn.expectEach({ more: " --More-- ", prompt: DEVICE })) {
+    config += r.before;
+    if (r.key === "prompt") break;
+    pages++;
+    await tn.send(" ");
+  }
+  const interfaces = config.match(/^\r? *\r?interface /gm)?.length ?? 0;
+  say("show running-config", `${interfaces} interfaces over ${pages} pages (--More-- answered)`);
+
+  await tn.sendLine("exit");
+  await tn.expect(EOF);
+  say("exit", "EOF: the device hung up");
+}
+
 const started = performance.now();
 await shellPart();
 await replPart();
+await telnetPart();
 console.log(dim(`done in ${((performance.now() - started) / 1000).toFixed(2)} s`));

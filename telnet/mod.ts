@@ -1,20 +1,47 @@
 /**
- * Telnet for dexpect. The protocol core here does no I/O, in the manner of libtelnet: bytes go
- * in, events come out, and even the bytes to send back to the peer leave as events, so it can
- * sit on any transport and be tested byte for byte.
+ * Telnet for dexpect: a telnetlib-compatible client, a loopback server for tests and mock
+ * devices, and under both a protocol core that does no I/O, in the manner of libtelnet: bytes go
+ * in, events come out, and even the bytes to send back to the peer leave as events.
  *
- * - {@linkcode TelnetProtocol}: the endpoint. `feed(bytes)` returns {@linkcode TelnetEvent}s
- *   (data, commands, negotiations, subnegotiations, option changes, bytes to send, errors,
- *   trace lines); `negotiate`, `sendCommand`, `sendSubnegotiation`, `setWindowSize` and
- *   `encodeData` produce what we send. RFC 1143 negotiation on both sides, BINARY, ECHO, SGA,
- *   TTYPE, NAWS, TSPEED and NEW_ENVIRON; telnetlib's negotiation callback and `readSbData`.
- * - {@linkcode TelnetParser}: the bare receive state machine (RFC 854/855).
- * - {@linkcode QMethod}: RFC 1143 option state for both sides.
- * - Encoders (`escapeIac`, `encodeTelnetData`, `encodeTelnetCommand`, `encodeNegotiation`,
- *   `encodeSubnegotiation`), option payload helpers, and the protocol codes under telnetlib's
- *   names (`TelnetCommand.IAC`, `TelnetOption.NAWS`, ...).
+ * - {@linkcode Telnet}: the client. A session of the expect DSL (`expect`, `sendLine`, ...)
+ *   with Python telnetlib's whole API in camelCase (`readUntil`, `readVeryEager`, `write`,
+ *   `setOptionNegotiationCallback`, ...), TLS, NAWS on `resize`, IAC IP on `sendIntr`.
+ * - {@linkcode serve}: a Telnet server on 127.0.0.1 whose handler scripts each connection
+ *   with the same DSL ({@linkcode TelnetServerSession}), or that runs a program in a pty per
+ *   connection, as telnetd does.
+ * - {@linkcode TelnetSession}: what both ends share, over any `Deno.Conn`;
+ *   {@linkcode SocketSession}: a plain TCP connection with no Telnet processing.
+ * - {@linkcode TelnetProtocol}: the sans-I/O endpoint. `feed(bytes)` returns
+ *   {@linkcode TelnetEvent}s (data, commands, negotiations, subnegotiations, option changes,
+ *   bytes to send, errors, trace lines); RFC 1143 negotiation on both sides, BINARY, ECHO,
+ *   SGA, TTYPE, NAWS, TSPEED and NEW_ENVIRON. {@linkcode TelnetParser} and
+ *   {@linkcode QMethod} are its parts.
+ * - Encoders, option payload helpers, and the protocol codes under telnetlib's names
+ *   (`TelnetCommand.IAC`, `TelnetOption.NAWS`, ...: `const { IAC, DO } = TelnetCommand`).
  *
- * @example Negotiate, then read data
+ * Timeouts are milliseconds everywhere (telnetlib's were seconds).
+ *
+ * @example A mock device and a client, on loopback
+ * ```ts
+ * import { serve, Telnet } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * await using device = serve({
+ *   timeout: 5_000,
+ *   handler: async (session) => {
+ *     await session.send("router> ");
+ *     await session.expect("show version\r\n");
+ *     await session.send("Version 1.0\r\nrouter> ");
+ *   },
+ * });
+ * await using tn = await Telnet.connect("127.0.0.1", device.addr.port, { timeout: 5_000 });
+ * await tn.readUntil("router> ");
+ * await tn.sendLine("show version");
+ * const { before } = await tn.expect("router> ");
+ * assert.equal(before, "Version 1.0\r\n");
+ * ```
+ *
+ * @example Negotiate with the bare protocol, then read data
  * ```ts
  * import { TelnetCommand, TelnetOption, TelnetProtocol } from "./mod.ts";
  * import assert from "node:assert/strict";
@@ -96,3 +123,21 @@ export type {
   TelnetOptionPolicy,
   TelnetProtocolOptions,
 } from "./protocol_options.ts";
+export { TelnetError, type TelnetErrorOptions, type TelnetErrorReason } from "./errors.ts";
+export type { TelnetDebugTarget, TelnetEventObserver } from "./observers.ts";
+export { connectSocket, SocketSession, type SocketSessionOptions } from "./socket.ts";
+export { TelnetSession, type TelnetSessionOptions } from "./session.ts";
+export {
+  Telnet,
+  type TelnetConnectOptions,
+  type TelnetInteractOptions,
+  type TelnetOptions,
+  type TelnetTlsOptions,
+} from "./client.ts";
+export {
+  serve,
+  type ServeOptions,
+  type TelnetHandler,
+  type TelnetServer,
+  TelnetServerSession,
+} from "./server.ts";

@@ -1,6 +1,6 @@
 /**
- * A plain TCP connection as an expect session, with no Telnet processing: pexpect's
- * `SocketSpawn` / `fdspawn` on a socket.
+ * A TCP connection as an expect session with no Telnet processing: {@linkcode SocketSession}
+ * passes bytes unchanged (pexpect's `SocketSpawn` / `fdspawn` on a socket).
  *
  * @module
  */

@@ -1,0 +1,298 @@
+// The plumbing between a byte connection, a TelnetProtocol and the expect engine, for both ends
+// of a Telnet session. Data flows one way: connection bytes → protocol → data → engine, read
+// only while the engine pulls; the protocol's replies (`send` events) are written here, in
+// order with everything else sent. The connection is injected (a Deno.Conn in socket.ts), so
+// this file touches no Deno API. Private to telnet/.
+
+import { TelnetOption } from "./constants.ts";
+import type { TelnetEvent } from "./events.ts";
+import type { TelnetProtocol } from "./protocol.ts";
+import { TelnetError } from "./errors.ts";
+
+/** What a link needs of a connection: the shape of `Deno.Conn` and `Deno.TlsConn`. */
+export interface ByteConnection {
+  read(p: Uint8Array): Promise<number | null>;
+  write(p: Uint8Array): Promise<number>;
+  closeWrite(): Promise<void>;
+  close(): void;
+}
+
+// Reads start small (idle sessions hold little) and grow while they come back full.
+const MIN_READ_BYTES = 4096;
+const MAX_READ_BYTES = 256 * 1024;
+const CR = 13;
+const LF = 10;
+
+type State = "waiting" | "connecting" | "open" | "closed";
+
+/** Concatenates chunks (returns the only one as is). */
+function join(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  let size = 0;
+  for (const p of parts) size += p.length;
+  const out = new Uint8Array(size);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** One Telnet connection's streams for the engine, and its ordered writer. */
+export class TelnetLink<C extends ByteConnection> {
+  readonly protocol: TelnetProtocol;
+  /** The engine's channel: pull-based (read on demand), and the data writer. */
+  readonly readable: ReadableStream<Uint8Array>;
+  readonly writable: WritableStream<Uint8Array>;
+  conn: C | null = null;
+  host: string | undefined;
+  port: number | undefined;
+  /** Told about every event but data, in stream order. */
+  report: (events: readonly TelnetEvent[]) => void = () => {};
+  /** Told about data received and sent, when set (debug level 2). */
+  traceData: ((direction: "recv" | "send", bytes: Uint8Array) => void) | null = null;
+  /** Told why the stream ended when it was not a plain close. */
+  note: (line: string) => void = () => {};
+  readonly #isPeerGone: (error: unknown) => boolean;
+  readonly #connected: Promise<C | null>;
+  #settle!: (conn: C | null) => void;
+  #state: State = "waiting";
+  #closing = false;
+  #writing: Promise<unknown> = Promise.resolve();
+  #reading: Promise<unknown> | null = null;
+  #buffer: Uint8Array | null = null;
+  #readSize = MIN_READ_BYTES;
+  #ended = false;
+  #afterCr = false;
+
+  constructor(protocol: TelnetProtocol, isPeerGone: (error: unknown) => boolean) {
+    this.protocol = protocol;
+    this.#isPeerGone = isPeerGone;
+    this.#connected = new Promise((resolve) => (this.#settle = resolve));
+    this.readable = new ReadableStream<Uint8Array>({
+      pull: (controller) => this.#pull(controller),
+      cancel: () => {
+        this.#ended = true;
+      },
+    }, { highWaterMark: 0 });
+    this.writable = new WritableStream<Uint8Array>({
+      write: (chunk) => this.#writeData(chunk),
+      close: () => this.#closeWrite(),
+      abort: () => this.shutdown(),
+    });
+  }
+
+  /** `host,port` for messages, as telnetlib shows it. */
+  get label(): string {
+    return `${this.host ?? "?"},${this.port ?? "?"}`;
+  }
+
+  get state(): State {
+    return this.#state;
+  }
+
+  /** Marks a connection attempt as under way; throws when one exists or the link is closed. */
+  reserve(host: string, port: number): void {
+    if (this.#state !== "waiting") {
+      const what = this.#state === "closed" ? "was closed" : "is already connected";
+      throw new TelnetError(
+        "reopen",
+        `Cannot open ${host}:${port}: this session ${what}; create a new one`,
+        { host, port },
+      );
+    }
+    this.#state = "connecting";
+    this.host = host;
+    this.port = port;
+  }
+
+  /** Ends a failed attempt started by `reserve`, so `open` may be tried again. */
+  unreserve(): void {
+    if (this.#state === "connecting") this.#state = "waiting";
+  }
+
+  /** Hands over the connection; returns false (and closes it) when the link was closed. */
+  attach(conn: C, host: string | undefined, port: number | undefined): boolean {
+    if (this.#state === "closed") {
+      conn.close();
+      return false;
+    }
+    this.#state = "open";
+    this.conn = conn;
+    this.host = host;
+    this.port = port;
+    this.#settle(conn);
+    return true;
+  }
+
+  /** Writes bytes as they are, after everything written before. */
+  write(bytes: Uint8Array): Promise<void> {
+    const done = this.#writing.then(() => this.#writeAll(bytes));
+    this.#writing = done.catch(() => {});
+    return done;
+  }
+
+  /** Reports events produced by a call of ours and writes their `send` bytes. */
+  async run(events: readonly TelnetEvent[]): Promise<void> {
+    const sends: Uint8Array[] = [];
+    for (const e of events) if (e.type === "send") sends.push(e.bytes);
+    this.report(events);
+    if (sends.length > 0) await this.write(join(sends));
+  }
+
+  /** Stops everything: pending reads end, the connection is closed. Idempotent. */
+  async shutdown(): Promise<void> {
+    this.#closing = true;
+    this.#ended = true;
+    this.#state = "closed";
+    this.#settle(null);
+    try {
+      this.conn?.close();
+    } catch {
+      // Already closed.
+    }
+    await this.#reading?.catch(() => {});
+    await this.#writing;
+  }
+
+  /** The session is closing: writes already queued are not waited for by the writable. */
+  abandon(): void {
+    this.#closing = true;
+    if (this.#state !== "open") {
+      this.#state = "closed";
+      this.#settle(null);
+    }
+  }
+
+  async #pull(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
+    const conn = await this.#connected;
+    while (!this.#ended) {
+      if (conn === null) return this.#end(controller);
+      const buffer = this.#buffer ??= new Uint8Array(this.#readSize);
+      let n: number | null;
+      const reading = conn.read(buffer);
+      this.#reading = reading;
+      try {
+        n = await reading;
+      } catch (error) {
+        if (this.#ended) return;
+        if (this.#isPeerGone(error)) {
+          this.note(`connection ended: ${messageOf(error)}`);
+          this.report(this.protocol.end());
+          return this.#end(controller);
+        }
+        this.#ended = true;
+        controller.error(
+          new TelnetError("io", `Cannot read from ${this.host}:${this.port}: ${messageOf(error)}`, {
+            cause: error,
+            host: this.host,
+            port: this.port,
+          }),
+        );
+        return;
+      } finally {
+        this.#reading = null;
+      }
+      if (this.#ended) return;
+      if (n === null) {
+        await this.#deliver(this.protocol.end(), buffer);
+        return this.#end(controller);
+      }
+      if (n === buffer.length && this.#readSize < MAX_READ_BYTES) {
+        this.#readSize *= 2;
+        this.#buffer = null;
+      }
+      const data = await this.#deliver(this.protocol.feed(buffer.subarray(0, n)), buffer);
+      if (this.#ended) return;
+      if (data !== null) {
+        controller.enqueue(data);
+        return;
+      }
+    }
+  }
+
+  #end(controller: ReadableStreamDefaultController<Uint8Array>): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    controller.close();
+  }
+
+  /**
+   * Takes the data out of the read buffer, reports the other events and writes the replies.
+   * The data is compacted in place (its views are in stream order and never overlap, so each
+   * move is a memmove); a read that is mostly data is then handed over whole (the next read
+   * gets a new buffer), a small one is copied out.
+   */
+  async #deliver(events: readonly TelnetEvent[], buffer: Uint8Array): Promise<Uint8Array | null> {
+    let size = 0;
+    let others = false;
+    let sends: Uint8Array[] | null = null;
+    for (const e of events) {
+      if (e.type === "data") {
+        const at = e.data.byteOffset - buffer.byteOffset;
+        if (at !== size) buffer.copyWithin(size, at, at + e.data.length);
+        size += e.data.length;
+      } else {
+        others = true;
+        if (e.type === "send") (sends ??= []).push(e.bytes);
+      }
+    }
+    let data: Uint8Array | null = null;
+    if (size * 2 >= buffer.length) {
+      data = buffer.subarray(0, size);
+      this.#buffer = null;
+    } else if (size > 0) data = buffer.slice(0, size);
+    if (others) this.report(events);
+    // Replies wait for the socket: a peer that does not read what it asks for gets no more
+    // of our attention (bounded memory) until the engine's deadline or close() ends the wait.
+    if (sends !== null) await this.write(join(sends)).catch(() => {});
+    if (data !== null) this.traceData?.("recv", data);
+    return data;
+  }
+
+  /** The engine's data: NVT line rules and IAC doubling (RFC 854), or IAC only in BINARY. */
+  #writeData(chunk: Uint8Array): Promise<void> {
+    const binary = this.protocol.isEnabled("us", TelnetOption.BINARY);
+    // A CR that ended the previous chunk went out as CR NUL; a LF starting this one is the
+    // second half of the same end of line (as when a line is sent with a charDelay).
+    if (!binary && this.#afterCr && chunk[0] === LF) chunk = chunk.subarray(1);
+    this.#afterCr = !binary && chunk.length > 0 && chunk[chunk.length - 1] === CR;
+    if (chunk.length === 0) return Promise.resolve();
+    this.traceData?.("send", chunk);
+    return this.write(this.protocol.encodeData(chunk));
+  }
+
+  async #closeWrite(): Promise<void> {
+    if (this.#closing || this.#state !== "open") return;
+    await this.#writing;
+    try {
+      await this.conn?.closeWrite();
+    } catch {
+      // The peer is gone already.
+    }
+  }
+
+  async #writeAll(bytes: Uint8Array): Promise<void> {
+    const conn = this.#state === "waiting" ? null : await this.#connected;
+    if (conn === null || this.#state === "closed") {
+      const message = this.#state === "waiting"
+        ? "Cannot send: the session is not connected (call open() first)"
+        : `Cannot send to ${this.host}:${this.port}: the session is closed`;
+      throw new TelnetError("closed", message, { host: this.host, port: this.port });
+    }
+    try {
+      for (let o = 0; o < bytes.length;) o += await conn.write(o === 0 ? bytes : bytes.subarray(o));
+    } catch (error) {
+      throw new TelnetError("io", `Cannot send to ${this.host}:${this.port}: ${messageOf(error)}`, {
+        cause: error,
+        host: this.host,
+        port: this.port,
+      });
+    }
+  }
+}

@@ -1,0 +1,472 @@
+/**
+ * A small Telnet server for tests, demos and mock devices: {@linkcode serve} hands each
+ * connection to your handler as a {@linkcode TelnetServerSession} (script the device's side
+ * of the dialogue with the expect DSL), or runs a program in a pty per connection. It listens
+ * on loopback only unless told otherwise.
+ *
+ * @module
+ */
+import type { Data } from "../expect/results.ts";
+import type { ReadOptions } from "../expect/options.ts";
+import { EOF, TIMEOUT } from "../expect/patterns.ts";
+import { spawn } from "../pty/session.ts";
+import { TelnetCommand, TelnetOption, TelnetSubcommand } from "./constants.ts";
+import type { TelnetEvent } from "./events.ts";
+import { decodeIsPayload, decodeNawsPayload, type TelnetWindowSize } from "./options.ts";
+import type { TelnetOptionPolicy } from "./protocol_options.ts";
+import { TelnetSession, type TelnetSessionOptions } from "./session.ts";
+import { CrLfToCr } from "./_line_input.ts";
+
+const { WILL, DO, IP, BRK, AYT } = TelnetCommand;
+const { ECHO, SGA, TTYPE, NAWS } = TelnetOption;
+
+/**
+ * A connection accepted by {@linkcode serve}: the server's end of a Telnet session, driven
+ * with the expect DSL. It accepts the client's NAWS and TTYPE (asking for the terminal type
+ * as soon as TTYPE is enabled) and keeps what the client reported.
+ *
+ * @typeParam D `string` (text mode, the default) or `Uint8Array` (bytes mode).
+ *
+ * @example A device that asks for a name
+ * ```ts ignore
+ * import { serve } from "@dexpect/dexpect/telnet";
+ * await using server = serve({
+ *   handler: async (session) => {
+ *     await session.send("Name: ");
+ *     const { before: name } = await session.expect("\r\n");
+ *     await session.sendLine(`Hello, ${name}!`);
+ *   },
+ * });
+ * ```
+ */
+export class TelnetServerSession<D extends Data = string> extends TelnetSession<D> {
+  #terminalType: string | null = null;
+  #windowSize: TelnetWindowSize | null = null;
+  readonly #settledListeners = new Set<() => void>();
+
+  /**
+   * Wraps an accepted connection. `serve()` creates these; create one yourself to serve
+   * from your own listener.
+   *
+   * @param conn The accepted connection; the session owns it and closes it.
+   * @param options Session, protocol and debug settings. The policy also accepts the client's
+   *   WILL NAWS and WILL TTYPE, and refuses WILL ECHO.
+   * @throws {RangeError} If an option is out of range.
+   */
+  constructor(conn: Deno.Conn, options: TelnetSessionOptions<D> = {}) {
+    const policy: Record<number, TelnetOptionPolicy> = {
+      [ECHO]: { acceptWill: false },
+      [NAWS]: { acceptWill: true },
+      [TTYPE]: { acceptWill: true },
+      ...options.policy,
+    };
+    super(conn, { ...options, policy });
+  }
+
+  /**
+   * The client's terminal type (RFC 1091), as it sent it, or `null` until it does.
+   *
+   * @returns The first type the client reported.
+   */
+  get terminalType(): string | null {
+    return this.#terminalType;
+  }
+
+  /**
+   * The client's window size in cells (RFC 1073), or `null` until it sends one.
+   *
+   * @returns The latest size the client reported.
+   */
+  get windowSize(): TelnetWindowSize | null {
+    return this.#windowSize;
+  }
+
+  /**
+   * Waits until the client has answered our DO TTYPE and DO NAWS: refused them, or sent its
+   * terminal type and window size. Output read meanwhile stays buffered.
+   *
+   * @param options Deadline in milliseconds (default: the session's) and abort signal.
+   * @returns `true` once settled; `false` on timeout or at the end of the connection.
+   * @throws {SessionStateError} If the session is closed.
+   *
+   * @example Size the screen before drawing it
+   * ```ts ignore
+   * if (await session.negotiated({ timeout: 1_000 })) console.log(session.windowSize);
+   * ```
+   */
+  async negotiated(options: ReadOptions = {}): Promise<boolean> {
+    if (this.#settled()) return true;
+    const ready = new AbortController();
+    const wake = () => ready.abort();
+    this.#settledListeners.add(wake);
+    const signal = options.signal ? AbortSignal.any([ready.signal, options.signal]) : ready.signal;
+    try {
+      await this.peek([TIMEOUT, EOF], { timeout: options.timeout, signal });
+      return this.#settled();
+    } catch (error) {
+      if (ready.signal.aborted) return true;
+      throw error;
+    } finally {
+      this.#settledListeners.delete(wake);
+    }
+  }
+
+  /** Keeps the client's terminal type and window size; asks for the type once enabled. */
+  protected override onTelnetEvent(event: TelnetEvent): void {
+    if (
+      event.type === "option" && event.side === "him" && event.enabled && event.option === TTYPE
+    ) {
+      this.sendSubnegotiation(TTYPE, Uint8Array.of(TelnetSubcommand.SEND)).catch(() => {});
+    } else if (event.type === "subnegotiation" && event.option === TTYPE) {
+      this.#terminalType ??= decodeIsPayload(event.payload);
+    } else if (event.type === "subnegotiation" && event.option === NAWS) {
+      const size = decodeNawsPayload(event.payload);
+      if (size !== null) {
+        this.#windowSize = size;
+        if (size.cols > 0 && size.rows > 0) this.notifyWindowChange(size.cols, size.rows);
+      }
+    }
+    if (this.#settledListeners.size > 0 && this.#settled()) {
+      for (const wake of this.#settledListeners) wake();
+    }
+  }
+
+  #settled(): boolean {
+    const ttype = this.protocol.state("him", TTYPE).state;
+    const naws = this.protocol.state("him", NAWS).state;
+    return (ttype === "no" || (ttype === "yes" && this.#terminalType !== null)) &&
+      (naws === "no" || (naws === "yes" && this.#windowSize !== null));
+  }
+}
+
+/**
+ * A handler of {@linkcode serve}: plays the device's side of one connection. The connection is
+ * closed when it returns (or throws).
+ *
+ * @typeParam D `string` (text mode) or `Uint8Array` (bytes mode).
+ */
+export type TelnetHandler<D extends Data = string> = (
+  session: TelnetServerSession<D>,
+) => void | Promise<void>;
+
+/**
+ * Options of {@linkcode serve}: where to listen, what to run per connection (exactly one of
+ * `handler` and `command`), and the settings of each connection's session.
+ *
+ * @typeParam D `string` (text mode) or `Uint8Array` (bytes mode) for handler sessions.
+ */
+export interface ServeOptions<D extends Data = string> extends TelnetSessionOptions<D> {
+  /**
+   * TCP port; 0 picks a free one (read it from `addr.port`).
+   *
+   * @default {0}
+   */
+  port?: number;
+  /**
+   * Address to listen on. Only loopback addresses (`127.0.0.0/8`, `::1`, `localhost`) are
+   * allowed unless `allowRemote` is set.
+   *
+   * @default {"127.0.0.1"}
+   */
+  hostname?: string;
+  /**
+   * Allow a non-loopback `hostname`, which exposes the server (and with `command`, a
+   * program) to the network.
+   *
+   * @default {false}
+   */
+  allowRemote?: boolean;
+  /** Plays the device's side of each connection. */
+  handler?: TelnetHandler<D>;
+  /**
+   * Runs this program in a pty per connection (opt-in, needs `--allow-ffi` and, to build
+   * its environment, `--allow-env`), as telnetd does: the client's NAWS sizes the pty, its
+   * TTYPE sets `TERM` (`dumb` if none), IAC IP and BRK interrupt, IAC AYT is answered. The
+   * connection closes when the program's output ends, and the program is ended when the
+   * client leaves. A string is split into words as a shell would, without running one.
+   */
+  command?: string | readonly string[];
+  /**
+   * With `command`: the program's environment, `TERM` aside.
+   *
+   * @default {the server's environment}
+   */
+  env?: Record<string, string>;
+  /**
+   * With `command`: the program's working directory.
+   *
+   * @default {the server's}
+   */
+  cwd?: string;
+  /**
+   * Negotiations sent to each client on connect, as `[command, option]` pairs.
+   *
+   * @default {[[WILL, SGA], [DO, NAWS], [DO, TTYPE]], and [WILL, ECHO] first with `command`}
+   */
+  negotiate?: readonly (readonly [command: number, option: number])[];
+  /**
+   * With `command`: how long to wait, in milliseconds, for the client's terminal type and
+   * size before starting the program without them.
+   *
+   * @default {2000}
+   */
+  negotiationTimeout?: number;
+  /**
+   * Most connections served at once; more are closed on arrival.
+   *
+   * @default {1024}
+   */
+  maxConnections?: number;
+  /**
+   * Told when a handler throws (or a connection fails) while the server is not closing. Without
+   * it such errors are dropped: the server prints nothing.
+   */
+  onError?: (error: unknown, session: TelnetServerSession<D> | null) => void;
+  /** Closes the server, as `close()`. */
+  signal?: AbortSignal;
+}
+
+/**
+ * A running {@linkcode serve}: its address and how to stop it.
+ *
+ * @example Stop it at the end of a scope
+ * ```ts ignore
+ * import { serve } from "@dexpect/dexpect/telnet";
+ * await using server = serve({ handler: (s) => s.sendLine("hello") });
+ * console.log(server.addr.port);
+ * ```
+ */
+export interface TelnetServer extends AsyncDisposable {
+  /** The address listened on. */
+  readonly addr: Deno.NetAddr;
+  /** Resolves once the server stopped and every connection ended; never rejects. */
+  readonly finished: Promise<void>;
+  /** How many connections are being served. */
+  readonly connections: number;
+  /**
+   * Stops accepting and closes every connection now (their pending calls reject).
+   *
+   * @returns A promise that settles when everything ended.
+   */
+  close(): Promise<void>;
+  /**
+   * Stops accepting and waits for the connections being served to end by themselves.
+   *
+   * @returns A promise that settles when everything ended.
+   */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Serves Telnet on a loopback address: each connection gets a {@linkcode TelnetServerSession}
+ * for `handler`, or runs `command` in a pty. Needs `--allow-net` (`=127.0.0.1` is enough by
+ * default).
+ *
+ * @param options Where to listen, what to serve, and the sessions' settings.
+ * @returns The running server.
+ * @throws {TypeError} Unless exactly one of `handler` and `command` is given.
+ * @throws {RangeError} For a non-loopback `hostname` without `allowRemote`, or a bad limit.
+ * @throws {Deno.errors.AddrInUse} When the port is taken.
+ *
+ * @example A mock device for a test
+ * ```ts ignore
+ * import { serve, Telnet } from "@dexpect/dexpect/telnet";
+ * await using device = serve({
+ *   handler: async (s) => {
+ *     await s.send("router> ");
+ *     await s.expect("show version\r\n");
+ *     await s.send("Version 1.0\r\nrouter> ");
+ *   },
+ * });
+ * await using tn = await Telnet.connect("127.0.0.1", device.addr.port);
+ * await tn.expect("router> ");
+ * await tn.sendLine("show version");
+ * console.log((await tn.expect("router> ")).before); // "Version 1.0\r\n"
+ * ```
+ */
+export function serve<D extends Data = string>(options: ServeOptions<D>): TelnetServer {
+  const {
+    port = 0,
+    hostname = "127.0.0.1",
+    allowRemote = false,
+    handler,
+    command,
+    env,
+    cwd,
+    negotiate,
+    negotiationTimeout = 2_000,
+    maxConnections = 1024,
+    onError,
+    signal,
+    ...session
+  } = options;
+  if ((handler === undefined) === (command === undefined)) {
+    throw new TypeError("Cannot serve: give exactly one of handler and command");
+  }
+  if (!allowRemote && !isLoopback(hostname)) {
+    throw new RangeError(
+      `Cannot serve on ${hostname}: not a loopback address; pass allowRemote: true to expose ` +
+        "the server to the network",
+    );
+  }
+  if (!Number.isInteger(maxConnections) || maxConnections < 1) {
+    throw new RangeError(`Invalid maxConnections: expected an integer >= 1, got ${maxConnections}`);
+  }
+  const opening = negotiate ??
+    (command === undefined
+      ? [[WILL, SGA], [DO, NAWS], [DO, TTYPE]]
+      : [[WILL, ECHO], [WILL, SGA], [DO, TTYPE], [DO, NAWS]]);
+  const sessionOptions: TelnetSessionOptions<D> = command === undefined ? session : {
+    ...session,
+    encoding: null,
+    timeout: null,
+    policy: { [ECHO]: { acceptDo: true, acceptWill: false }, ...session.policy },
+  } as unknown as TelnetSessionOptions<D>;
+  const listener = Deno.listen({ hostname, port, transport: "tcp" });
+  const sessions = new Set<TelnetServerSession<D>>();
+  const tasks = new Set<Promise<void>>();
+  let closing = false;
+  let stopped = false;
+
+  const serveOne = async (conn: Deno.TcpConn): Promise<void> => {
+    let s: TelnetServerSession<D> | null = null;
+    try {
+      conn.setNoDelay(true);
+      s = new TelnetServerSession<D>(conn, sessionOptions);
+      sessions.add(s);
+      for (const [c, o] of opening) await s.negotiate(c, o);
+      if (handler !== undefined) await handler(s);
+      else {
+        await runCommand(s as unknown as TelnetServerSession<Uint8Array>, command!, {
+          env,
+          cwd,
+          negotiationTimeout,
+        });
+      }
+    } catch (error) {
+      if (!closing) onError?.(error, s);
+    } finally {
+      if (s === null) conn.close();
+      else {
+        sessions.delete(s);
+        await s.close();
+      }
+    }
+  };
+
+  const accepting = (async () => {
+    while (true) {
+      let conn: Deno.TcpConn;
+      try {
+        conn = await listener.accept();
+      } catch (error) {
+        if (closing || stopped || tasks.size === 0) break;
+        onError?.(error, null); // e.g. out of file descriptors: wait for a connection to end
+        await Promise.race(tasks);
+        continue;
+      }
+      if (sessions.size >= maxConnections) {
+        conn.close();
+        continue;
+      }
+      const task: Promise<void> = serveOne(conn).finally(() => tasks.delete(task));
+      tasks.add(task);
+    }
+  })();
+  const stop = (): void => {
+    if (stopped) return;
+    stopped = true;
+    try {
+      listener.close();
+    } catch {
+      // Already closed.
+    }
+  };
+  const finished = (async () => {
+    await accepting;
+    while (tasks.size > 0) await Promise.allSettled([...tasks]);
+  })();
+  const close = async (): Promise<void> => {
+    closing = true;
+    stop();
+    await Promise.allSettled([...sessions].map((s) => s.close()));
+    await finished;
+  };
+  const onAbort = (): void => void close();
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener("abort", onAbort, { once: true });
+  finished.then(() => signal?.removeEventListener("abort", onAbort));
+
+  return {
+    addr: listener.addr,
+    finished,
+    get connections(): number {
+      return sessions.size;
+    },
+    close,
+    async shutdown(): Promise<void> {
+      stop();
+      await finished;
+    },
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+interface CommandOptions {
+  env: Record<string, string> | undefined;
+  cwd: string | undefined;
+  negotiationTimeout: number;
+}
+
+/** telnetd: the program in a pty, bytes copied both ways, NVT input made terminal input. */
+async function runCommand(
+  session: TelnetServerSession<Uint8Array>,
+  command: string | readonly string[],
+  options: CommandOptions,
+): Promise<void> {
+  await session.negotiated({ timeout: options.negotiationTimeout });
+  if (session.eof && session.buffer.length === 0) return;
+  const size = session.windowSize;
+  const sized = size !== null && size.cols > 0 && size.rows > 0;
+  const env = {
+    ...(options.env ?? Deno.env.toObject()),
+    TERM: session.terminalType?.toLowerCase() ?? "dumb",
+  };
+  await using pty = spawn(command, {
+    env,
+    cwd: options.cwd,
+    cols: sized ? size.cols : 80,
+    rows: sized ? size.rows : 24,
+    encoding: null,
+    timeout: null,
+  });
+  using _ = session.observeTelnet((event) => {
+    if (event.type === "subnegotiation" && event.option === NAWS) {
+      const s = decodeNawsPayload(event.payload);
+      if (s !== null && s.cols > 0 && s.rows > 0 && !pty.closed) pty.resize(s.cols, s.rows);
+    } else if (event.type === "command" && (event.command === IP || event.command === BRK)) {
+      pty.sendIntr().catch(() => {});
+    } else if (event.type === "command" && event.command === AYT) {
+      session.send("\r\n[Yes]\r\n").catch(() => {});
+    }
+  });
+  const input = new CrLfToCr();
+  const toProgram = (async () => {
+    for await (const chunk of session.chunks({ timeout: null })) await pty.send(input.push(chunk));
+  })();
+  const toClient = (async () => {
+    for await (const chunk of pty.chunks({ timeout: null })) await session.send(chunk);
+  })();
+  // Whichever side ends first ends the other: the client leaving ends the program (hangup),
+  // the program's output ending closes the connection.
+  await Promise.race([toProgram, toClient]).catch(() => {});
+  await Promise.allSettled([pty.close(), session.close()]);
+  await Promise.allSettled([toProgram, toClient]);
+}
+
+/** Whether `hostname` names a loopback address. */
+function isLoopback(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/^\[(.*)\]$/, "$1");
+  return h === "localhost" || h === "::1" || /^0*:(0*:){0,6}0*1$/.test(h) ||
+    /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}

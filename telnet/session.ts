@@ -1,0 +1,490 @@
+/**
+ * The Telnet protocol over a TCP connection, for both ends: {@linkcode TelnetSession} is
+ * the base of the `Telnet` client and of the server's sessions.
+ *
+ * @module
+ */
+import type { Data } from "../expect/results.ts";
+import type { SessionOptions } from "../expect/options.ts";
+import { Session } from "../expect/session.ts";
+import { SessionStateError } from "../expect/errors.ts";
+import { TelnetCommand } from "./constants.ts";
+import type { TelnetEvent } from "./events.ts";
+import type { TelnetSide } from "./negotiation.ts";
+import { TelnetProtocol } from "./protocol.ts";
+import type { TelnetNegotiationCallback, TelnetProtocolOptions } from "./protocol_options.ts";
+import type { TelnetDebugTarget, TelnetEventObserver } from "./observers.ts";
+import { checkDebugLevel, DebugSink, formatMessage } from "./_debug.ts";
+import { TelnetLink } from "./_link.ts";
+
+/**
+ * Options of a {@linkcode TelnetSession}: the session's settings (`timeout` in ms,
+ * `encoding`, `maxBuffer`, logging, ...), the protocol's (RFC 1143 `policy`, `terminalTypes`,
+ * `windowSize`, ...) and the debug output.
+ *
+ * @typeParam D `string` (text mode) or `Uint8Array` (bytes mode, `encoding: null`).
+ *
+ * @example A client that reports its terminal
+ * ```ts
+ * import type { TelnetSessionOptions } from "./session.ts";
+ *
+ * const options: TelnetSessionOptions = {
+ *   timeout: 5_000,
+ *   terminalTypes: ["xterm-256color"],
+ *   windowSize: { cols: 120, rows: 40 },
+ * };
+ * void options;
+ * ```
+ */
+export interface TelnetSessionOptions<D extends Data = string>
+  extends SessionOptions<D>, TelnetProtocolOptions {
+  /**
+   * telnetlib's debug level: 0 is silent, 1 writes the negotiation trace (`RCVD DO NAWS`,
+   * `SENT WILL TTYPE`), protocol errors and `msg()` lines to `debug`, 2 also the data received
+   * and sent.
+   *
+   * @default {0}
+   */
+  debugLevel?: number;
+  /**
+   * Where debug lines go; without it they go nowhere (observe events with `observeTelnet`).
+   *
+   * @default {undefined}
+   */
+  debug?: TelnetDebugTarget;
+}
+
+function isPeerGone(error: unknown): boolean {
+  return error instanceof Deno.errors.ConnectionReset ||
+    error instanceof Deno.errors.ConnectionAborted ||
+    error instanceof Deno.errors.BrokenPipe ||
+    error instanceof Deno.errors.UnexpectedEof ||
+    error instanceof Deno.errors.NotConnected ||
+    error instanceof Deno.errors.BadResource ||
+    error instanceof Deno.errors.Interrupted;
+}
+
+/**
+ * A Telnet connection driven with the expect DSL, from either end: the `Telnet` client and
+ * the sessions a `serve()` handler receives both extend it. The peer's bytes go through a
+ * {@linkcode TelnetProtocol} (RFC 854 parsing, RFC 1143 negotiation, the options it
+ * implements) and only the data reaches `expect()`; the protocol's replies are written to the
+ * connection in order with what you send. Reading is on demand, as for every session:
+ * negotiations are answered while a call waits for output.
+ *
+ * What you send follows the NVT rules of RFC 854 (a lone `"\n"` goes out as CR LF, a lone CR
+ * as CR NUL) with IAC doubled, or only IAC doubled once BINARY is on; `sendLine` ends lines
+ * with `"\r\n"`. A peer that closes or resets the connection is end of stream (`EOF`); a
+ * command or subnegotiation cut short by it is reported as a protocol `"truncated"` error
+ * event, never thrown.
+ *
+ * @typeParam D `string` (text mode, the default) or `Uint8Array` (bytes mode).
+ *
+ * @example Wrap a connection you accepted yourself
+ * ```ts ignore
+ * import { TelnetSession } from "@dexpect/dexpect/telnet";
+ * using listener = Deno.listen({ hostname: "127.0.0.1", port: 2323 });
+ * await using session = new TelnetSession(await listener.accept(), { timeout: 10_000 });
+ * await session.send("login: ");
+ * const { before: user } = await session.expect("\r\n");
+ * ```
+ */
+export class TelnetSession<D extends Data = string> extends Session<D> {
+  readonly #link: TelnetLink<Deno.Conn>;
+  readonly #observers = new Set<TelnetEventObserver>();
+  readonly #debug: DebugSink;
+  readonly #trace: boolean;
+  #debugLevel = 0;
+  #closing: Promise<void> | undefined;
+
+  /**
+   * Creates a session over `conn`, or, with `null`, one whose connection comes later (the
+   * client's `open()`): reads wait for it.
+   *
+   * @param conn The connection (the session owns it and closes it), or `null`.
+   * @param options Session, protocol and debug settings; `lineEnding` defaults to `"\r\n"`.
+   * @throws {RangeError} If an option is out of range.
+   */
+  constructor(conn: Deno.Conn | null, options: TelnetSessionOptions<D> = {}) {
+    const {
+      policy,
+      terminalTypes,
+      windowSize,
+      terminalSpeed,
+      environment,
+      maxSubnegotiationBytes,
+      trace,
+      debugLevel,
+      debug,
+      ...session
+    } = options;
+    const level = checkDebugLevel(debugLevel ?? 0);
+    const protocol = new TelnetProtocol({
+      policy,
+      terminalTypes,
+      windowSize,
+      terminalSpeed,
+      environment,
+      maxSubnegotiationBytes,
+      trace: (trace ?? false) || level > 0,
+    });
+    const link = new TelnetLink<Deno.Conn>(protocol, isPeerGone);
+    const size = windowSize !== undefined && windowSize.cols > 0 && windowSize.rows > 0
+      ? { cols: windowSize.cols, rows: windowSize.rows }
+      : {};
+    super(link, { lineEnding: "\r\n", ...size, ...session });
+    this.#link = link;
+    this.#trace = trace ?? false;
+    this.#debug = new DebugSink(debug);
+    link.report = (events) => this.#report(events);
+    link.note = (line) => this.msg("%s", line);
+    this.setDebugLevel(level);
+    if (conn !== null) {
+      const addr = conn.remoteAddr as Deno.NetAddr;
+      link.attach(conn, addr.hostname, addr.port);
+    }
+  }
+
+  /**
+   * The protocol endpoint, for subclasses: query and change option state with it, and pass
+   * the events its methods return to {@linkcode TelnetSession.runEvents}. Never call its
+   * `feed` or `end`: the session feeds it.
+   *
+   * @returns The endpoint.
+   */
+  protected get protocol(): TelnetProtocol {
+    return this.#link.protocol;
+  }
+
+  /** The peer's host name or address, once connected (telnetlib's `host`). */
+  get host(): string | undefined {
+    return this.#link.host;
+  }
+
+  /** The peer's TCP port, once connected (telnetlib's `port`). */
+  get port(): number | undefined {
+    return this.#link.port;
+  }
+
+  /**
+   * The connection, once connected (telnetlib's `get_socket`). Write to it only through the
+   * session (`send`, `writeRaw`), so bytes stay in order.
+   *
+   * @returns The `Deno.Conn` (a `Deno.TlsConn` over TLS), or `null` before `open()`.
+   */
+  getSocket(): Deno.Conn | null {
+    return this.#link.conn;
+  }
+
+  /**
+   * Tells whether an option is enabled (RFC 1143 state YES) on one side.
+   *
+   * @param side `"us"` (we perform it) or `"him"` (the peer does).
+   * @param option The option code, such as `TelnetOption.ECHO`.
+   * @returns `true` when enabled.
+   *
+   * @example Is the server echoing (as for a password prompt)?
+   * ```ts ignore
+   * import { Telnet, TelnetOption } from "@dexpect/dexpect/telnet";
+   * await using tn = await Telnet.connect("127.0.0.1", 2323);
+   * await tn.expect("Password: ");
+   * console.log(tn.isEnabled("him", TelnetOption.ECHO)); // true: don't echo locally
+   * ```
+   */
+  isEnabled(side: TelnetSide, option: number): boolean {
+    return this.#link.protocol.isEnabled(side, option);
+  }
+
+  /**
+   * Asks to enable or disable an option (RFC 1143): WILL/WONT for our side, DO/DONT for the
+   * peer's; redundant requests send nothing.
+   *
+   * @param command `TelnetCommand.WILL`, `WONT`, `DO` or `DONT`.
+   * @param option The option code.
+   * @returns A promise that settles once the request is written.
+   * @throws {RangeError} If `command` is not a negotiation command or `option` not a byte.
+   * @throws {SessionStateError} If the session is closed.
+   * @throws {TelnetError} If writing fails.
+   *
+   * @example A server turns off the client's local echo for a password
+   * ```ts ignore
+   * import { TelnetCommand, TelnetOption } from "@dexpect/dexpect/telnet";
+   * await session.negotiate(TelnetCommand.WILL, TelnetOption.ECHO);
+   * await session.send("Password: ");
+   * ```
+   */
+  async negotiate(command: number, option: number): Promise<void> {
+    this.#assertOpen("negotiate");
+    await this.runEvents(this.#link.protocol.negotiate(command, option));
+  }
+
+  /**
+   * Sends a command: IAC followed by `command` (RFC 854), such as `TelnetCommand.NOP`.
+   *
+   * @param command A command other than IAC, SB, SE, WILL, WONT, DO and DONT.
+   * @returns A promise that settles once it is written.
+   * @throws {RangeError} If `command` is not allowed.
+   * @throws {SessionStateError} If the session is closed.
+   * @throws {TelnetError} If writing fails.
+   *
+   * @example Keep a connection alive
+   * ```ts ignore
+   * import { TelnetCommand } from "@dexpect/dexpect/telnet";
+   * await tn.sendCommand(TelnetCommand.NOP);
+   * ```
+   */
+  async sendCommand(command: number): Promise<void> {
+    this.#assertOpen("send a command");
+    await this.runEvents(this.#link.protocol.sendCommand(command));
+  }
+
+  /**
+   * Sends a subnegotiation, IAC SB option payload IAC SE, with IAC doubled (RFC 855).
+   *
+   * @param option The option code.
+   * @param payload The unescaped payload.
+   * @returns A promise that settles once it is written.
+   * @throws {RangeError} If `option` is not a byte.
+   * @throws {SessionStateError} If the session is closed.
+   * @throws {TelnetError} If writing fails.
+   *
+   * @example Ask the client for its terminal type
+   * ```ts ignore
+   * import { TelnetOption, TelnetSubcommand } from "@dexpect/dexpect/telnet";
+   * await session.sendSubnegotiation(TelnetOption.TTYPE, Uint8Array.of(TelnetSubcommand.SEND));
+   * ```
+   */
+  async sendSubnegotiation(option: number, payload: Uint8Array): Promise<void> {
+    this.#assertOpen("send a subnegotiation");
+    await this.runEvents(this.#link.protocol.sendSubnegotiation(option, payload));
+  }
+
+  /**
+   * Writes bytes unchanged (no IAC doubling), in order with everything else sent: for
+   * replies from a negotiation callback, as telnetlib callbacks wrote to the socket. The
+   * returned promise may be ignored: a failure then goes unreported.
+   *
+   * @param bytes The exact bytes for the wire.
+   * @returns A promise that settles once they are written.
+   * @throws {TelnetError} If the session is closed or writing fails.
+   *
+   * @example Refuse every option by hand
+   * ```ts ignore
+   * import { encodeNegotiation, TelnetCommand } from "@dexpect/dexpect/telnet";
+   * const { DO, WILL, WONT, DONT } = TelnetCommand;
+   * tn.setOptionNegotiationCallback((command, option) => {
+   *   if (command === DO) tn.writeRaw(encodeNegotiation(WONT, option));
+   *   if (command === WILL) tn.writeRaw(encodeNegotiation(DONT, option));
+   * });
+   * ```
+   */
+  writeRaw(bytes: Uint8Array): Promise<void> {
+    if (this.#debugLevel >= 2) this.msg("send raw %r", bytes);
+    const written = this.#link.write(bytes);
+    written.catch(() => {});
+    return written;
+  }
+
+  /**
+   * Sends IAC IP, the Telnet "interrupt process" (RFC 854): a telnetd interrupts the
+   * foreground job, as Ctrl-C would.
+   *
+   * @returns A promise that settles once it is written.
+   * @throws {SessionStateError} If the session is closed.
+   * @throws {TelnetError} If writing fails.
+   */
+  override async sendIntr(): Promise<void> {
+    await this.sendCommand(TelnetCommand.IP);
+  }
+
+  /**
+   * Sends IAC BRK, the Telnet "break" (RFC 854).
+   *
+   * @returns A promise that settles once it is written.
+   * @throws {SessionStateError} If the session is closed.
+   * @throws {TelnetError} If writing fails.
+   */
+  async sendBreak(): Promise<void> {
+    await this.sendCommand(TelnetCommand.BRK);
+  }
+
+  /**
+   * Sends IAC AYT, "are you there" (RFC 854); servers answer with some visible text, such as
+   * `[Yes]`.
+   *
+   * @returns A promise that settles once it is written.
+   * @throws {SessionStateError} If the session is closed.
+   * @throws {TelnetError} If writing fails.
+   */
+  async areYouThere(): Promise<void> {
+    await this.sendCommand(TelnetCommand.AYT);
+  }
+
+  /**
+   * telnetlib's `set_option_negotiation_callback`: while a callback is set it takes over
+   * negotiation entirely. It is called with `(command, option)` for each WILL, WONT, DO and
+   * DONT received, with SB then SE (option 0) for each subnegotiation (read it with
+   * {@linkcode TelnetSession.readSbData}) and with other commands; nothing is answered for
+   * it: reply with {@linkcode TelnetSession.writeRaw}. It runs synchronously while output is
+   * read; if it throws, a `"callback"` error event carries the exception.
+   *
+   * @param callback The callback, or `null` for automatic RFC 1143 negotiation again.
+   */
+  setOptionNegotiationCallback(callback: TelnetNegotiationCallback | null): void {
+    this.#link.protocol.setOptionNegotiationCallback(callback);
+  }
+
+  /**
+   * telnetlib's `read_sb_data`: the last subnegotiation received (the option byte, then the
+   * payload between IAC SB and IAC SE), cleared by the call. Never waits.
+   *
+   * @returns The bytes, empty if none arrived since the last call.
+   */
+  readSbData(): Uint8Array {
+    return this.#link.protocol.readSbData();
+  }
+
+  /**
+   * Adds an observer of the Telnet events (all but data) from now on.
+   *
+   * @param observer The callback.
+   * @returns A disposable that removes it (`using _ = session.observeTelnet(fn)`).
+   *
+   * @example Count protocol errors
+   * ```ts ignore
+   * let errors = 0;
+   * using _ = tn.observeTelnet((e) => void (e.type === "error" && errors++));
+   * ```
+   */
+  observeTelnet(observer: TelnetEventObserver): Disposable {
+    this.#observers.add(observer);
+    return { [Symbol.dispose]: () => void this.#observers.delete(observer) };
+  }
+
+  /** The debug level (telnetlib's `debuglevel`); see {@linkcode TelnetSession.setDebugLevel}. */
+  get debugLevel(): number {
+    return this.#debugLevel;
+  }
+
+  /**
+   * telnetlib's `set_debuglevel`: 0 is silent, 1 sends the negotiation trace, protocol errors
+   * and `msg()` lines to the `debug` target, 2 also the data received and sent.
+   *
+   * @param level An integer >= 0.
+   * @throws {RangeError} If `level` is not an integer >= 0.
+   */
+  setDebugLevel(level: number): void {
+    this.#debugLevel = checkDebugLevel(level);
+    this.#link.protocol.trace = this.#trace || level > 0;
+    this.#link.traceData = level >= 2 ? (dir, bytes) => this.msg("%s %r", dir, bytes) : null;
+  }
+
+  /**
+   * telnetlib's `msg`: when the debug level is above 0, formats the message (`%s`, `%d`,
+   * `%r`, `%%` take the arguments in turn) and sends `Telnet(host,port): message` to the
+   * `debug` target. It never prints.
+   *
+   * @param message The message.
+   * @param args Values for its `%` conversions.
+   *
+   * @example
+   * ```ts ignore
+   * const tn = new Telnet({ debugLevel: 1, debug: (line) => console.error(line) });
+   * tn.msg("logged in as %s", "admin"); // Telnet(?,?): logged in as admin
+   * ```
+   */
+  msg(message: string, ...args: unknown[]): void {
+    if (this.#debugLevel === 0 || !this.#debug.active) return;
+    this.#debug.emit(`Telnet(${this.#link.label}): ${formatMessage(message, args)}`);
+  }
+
+  /**
+   * Closes the session and the connection (telnetlib's `close`): a waiting call rejects with
+   * `SessionStateError`. Safe to call more than once.
+   *
+   * @returns A promise that settles when everything is released.
+   */
+  override close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#link.abandon();
+      try {
+        await super.close();
+      } finally {
+        await this.#link.shutdown();
+        await this.#debug.close();
+      }
+    })();
+    return this.#closing;
+  }
+
+  /**
+   * For subclasses: reports events that a call on {@linkcode TelnetSession.protocol}
+   * returned and writes their `send` bytes.
+   *
+   * @param events The events.
+   * @returns A promise that settles once the bytes are written.
+   * @throws {TelnetError} If writing fails.
+   */
+  protected async runEvents(events: readonly TelnetEvent[]): Promise<void> {
+    await this.#link.run(events);
+  }
+
+  /**
+   * For subclasses: connects with `connect` and makes the result the session's connection.
+   *
+   * @param host The peer's host, for messages.
+   * @param port The peer's port.
+   * @param connect Opens the connection.
+   * @throws {TelnetError} With reason `"reopen"` when already connected or closed.
+   */
+  protected async attach(
+    host: string,
+    port: number,
+    connect: () => Promise<Deno.Conn>,
+  ): Promise<void> {
+    this.#link.reserve(host, port);
+    let conn: Deno.Conn;
+    try {
+      conn = await connect();
+    } catch (error) {
+      this.#link.unreserve();
+      throw error;
+    }
+    if (!this.#link.attach(conn, host, port)) {
+      throw new SessionStateError("closed", `Cannot open ${host}:${port}: the session was closed`);
+    }
+  }
+
+  /**
+   * For subclasses: called with each Telnet event but data, in stream order, after the
+   * observers. The default does nothing.
+   *
+   * @param event The event.
+   */
+  protected onTelnetEvent(event: TelnetEvent): void {
+    void event;
+  }
+
+  #report(events: readonly TelnetEvent[]): void {
+    for (const event of events) {
+      if (event.type === "data") continue;
+      for (const observer of this.#observers) {
+        try {
+          observer(event);
+        } catch {
+          // Observers cannot break the session.
+        }
+      }
+      this.onTelnetEvent(event);
+      if (this.#debugLevel === 0) continue;
+      if (event.type === "trace") this.msg("%s", event.message);
+      else if (event.type === "error") {
+        this.msg("protocol error (%s): %s", event.code, event.message);
+      }
+    }
+  }
+
+  #assertOpen(what: string): void {
+    if (this.closed) throw new SessionStateError("closed", `Cannot ${what}: the session is closed`);
+  }
+}
