@@ -11,7 +11,7 @@ import { StreamSink } from "./_observers.ts";
 /**
  * Options of {@linkcode AsciicastRecorder}.
  *
- * @example
+ * @example Record with a title
  * ```ts
  * import type { AsciicastOptions } from "./asciicast.ts";
  *

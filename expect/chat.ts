@@ -95,7 +95,7 @@ function parseLine(raw: string, line: number): ChatStep | undefined {
  * @throws {SyntaxError} Naming the line, on an unknown step or a malformed argument, or
  *   when the first step is not `spawn` or `connect`.
  *
- * @example
+ * @example Parse a dialogue
  * ```ts
  * import { parseChat } from "./chat.ts";
  * import { deepStrictEqual } from "node:assert/strict";
@@ -133,7 +133,7 @@ export interface RunChatOptions {
  * @throws {TimeoutError} When an `expect` times out.
  * @throws {EOFError} When the output ends before an `expect` matched.
  *
- * @example
+ * @example Play a dialogue against an in-memory peer
  * ```ts
  * import { parseChat, runChat } from "./chat.ts";
  * import { Session } from "./session.ts";

@@ -17,7 +17,7 @@ const REGEX_LITERAL = /^\/(.+)\/([dgimsuvy]*)$/s;
  * @returns The RegExp or the exact string.
  * @throws {SyntaxError} When a `/.../` pattern is not a valid RegExp.
  *
- * @example
+ * @example Regex literals and exact strings
  * ```ts
  * import { parsePattern } from "./dialogue.ts";
  * import { deepStrictEqual } from "node:assert/strict";
@@ -63,7 +63,7 @@ const ESCAPES: Record<string, string> = {
  * @returns The text with escapes expanded.
  * @throws {SyntaxError} On an unknown escape or a malformed `\x`.
  *
- * @example
+ * @example Expand escapes
  * ```ts
  * import { unescapeText } from "./dialogue.ts";
  * import { strictEqual } from "node:assert/strict";

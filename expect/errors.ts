@@ -11,7 +11,7 @@ import { escapeControl, formatMs, joinOr } from "./_format.ts";
 /**
  * The details every {@linkcode ExpectError} carries.
  *
- * @example
+ * @example The details an error carries
  * ```ts
  * import type { ExpectErrorDetails } from "./errors.ts";
  * import { strictEqual } from "node:assert/strict";
@@ -124,7 +124,7 @@ export class TimeoutError extends ExpectError {
  * The peer's output ended before any pattern matched (and `EOF` was not listed).
  * {@linkcode EOFError.exitStatus} says how the child ended when the transport knows.
  *
- * @example
+ * @example Tell EOF from other failures
  * ```ts
  * import { EOFError } from "./errors.ts";
  * import { match, strictEqual } from "node:assert/strict";
@@ -174,7 +174,7 @@ export class EOFError extends ExpectError {
  * `overflow` policy is `"error"`. The unconsumed output is discarded (its tail is in
  * {@linkcode ExpectError.tail}) so the session stays usable.
  *
- * @example
+ * @example Read the buffer limit from the error
  * ```ts
  * import { BufferOverflowError } from "./errors.ts";
  * import { strictEqual } from "node:assert/strict";
@@ -216,7 +216,7 @@ export class BufferOverflowError extends ExpectError {
  * A call was made in a state that does not allow it: the session is closed (or was closed
  * while the call waited), or another call is already reading from it.
  *
- * @example
+ * @example Tell why a call was refused
  * ```ts
  * import { SessionStateError } from "./errors.ts";
  * import { strictEqual } from "node:assert/strict";

@@ -13,7 +13,7 @@ import type { ExitStatus } from "./channel.ts";
 /**
  * A terminal size in cells.
  *
- * @example
+ * @example The classic terminal size
  * ```ts
  * import type { TerminalSize } from "./interact.ts";
  *
@@ -102,7 +102,7 @@ export interface InteractOptions {
  * How `interact()` ended: the user typed the escape character, or the session's output
  * ended (with the child's status when the transport knows it).
  *
- * @example
+ * @example An interaction that ended with the output
  * ```ts
  * import type { InteractResult } from "./interact.ts";
  *

@@ -144,7 +144,7 @@ export interface SendOptions {
 /**
  * Options of iteration (`lines()`, `chunks()`): applied to each step.
  *
- * @example
+ * @example Wait without a deadline
  * ```ts
  * import type { ReadOptions } from "./options.ts";
  *

@@ -97,7 +97,7 @@ export interface ExpectResult<
 /**
  * Result of a single pattern.
  *
- * @example
+ * @example The result of one RegExp
  * ```ts
  * import type { SingleResult } from "./results.ts";
  *
@@ -111,7 +111,7 @@ export type SingleResult<P extends Pattern, D extends Data> = ExpectResult<P, D,
 /**
  * The numeric type of a tuple key: `"0"` → `0`; `number` for a plain array's keys.
  *
- * @example
+ * @example A tuple key as a number
  * ```ts
  * import type { TupleIndex } from "./results.ts";
  *
@@ -167,7 +167,7 @@ export type RecordResult<R extends PatternRecord, D extends Data> = {
 /**
  * The result type of `expect(patterns)` for any accepted form.
  *
- * @example
+ * @example The result of a record of patterns
  * ```ts
  * import type { ResultOf } from "./results.ts";
  *

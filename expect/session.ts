@@ -309,7 +309,7 @@ export class Session<D extends Data = string> implements AsyncDisposable {
    * @returns An async iterator of lines.
    * @throws {TimeoutError} When a line does not complete in time.
    *
-   * @example
+   * @example Read line by line
    * ```ts
    * import { Session } from "./session.ts";
    * import { deepStrictEqual } from "node:assert/strict";
@@ -360,7 +360,7 @@ export class Session<D extends Data = string> implements AsyncDisposable {
    * @throws {SessionStateError} When the session is closed or its input was closed by
    * `sendEof()`.
    *
-   * @example
+   * @example Send text and bytes
    * ```ts
    * import { Session } from "./session.ts";
    * import { strictEqual } from "node:assert/strict";

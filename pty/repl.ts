@@ -159,7 +159,7 @@ export async function replwrap(
  * @param options Spawn and session settings.
  * @returns The REPL.
  *
- * @example
+ * @example Run shell commands one at a time
  * ```ts
  * import { shellRepl } from "@dexpect/dexpect/pty";
  * await using sh = await shellRepl();
@@ -185,7 +185,7 @@ export function shellRepl(
  * @param options Spawn and session settings.
  * @returns The REPL.
  *
- * @example
+ * @example Run Python code one statement at a time
  * ```ts
  * import { pythonRepl } from "@dexpect/dexpect/pty";
  * await using py = await pythonRepl();

@@ -201,7 +201,7 @@ export class Telnet<D extends Data = string> extends TelnetSession<D> {
    * @throws {TelnetError} With reason `"timeout"` on timeout, `"reopen"` when already open.
    * @throws {Deno.errors.ConnectionRefused} When nothing listens there.
    *
-   * @example
+   * @example Open a connection later
    * ```ts ignore
    * import { Telnet } from "@dexpect/dexpect/telnet";
    * await using tn = new Telnet({ terminalTypes: ["vt100"] });
@@ -244,7 +244,7 @@ export class Telnet<D extends Data = string> extends TelnetSession<D> {
    * @throws {RangeError} If a dimension is out of range.
    * @throws {TelnetError} If writing fails.
    *
-   * @example
+   * @example Report a new window size
    * ```ts ignore
    * await tn.resize(120, 40); // the server's shell sees SIGWINCH
    * ```
@@ -290,7 +290,7 @@ export class Telnet<D extends Data = string> extends TelnetSession<D> {
    * @returns The data read.
    * @throws {EOFError} If the connection is closed and no cooked data is available.
    *
-   * @example
+   * @example Read up to a prompt
    * ```ts ignore
    * const banner = await tn.readUntil("login: ", { timeout: 5_000 });
    * ```

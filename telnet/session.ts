@@ -387,7 +387,7 @@ export class TelnetSession<D extends Data = string> extends Session<D> {
    * @param message The message.
    * @param args Values for its `%` conversions.
    *
-   * @example
+   * @example Write a debug line
    * ```ts ignore
    * const tn = new Telnet({ debugLevel: 1, debug: (line) => console.error(line) });
    * tn.msg("logged in as %s", "admin"); // Telnet(?,?): logged in as admin

@@ -67,7 +67,7 @@ export class SocketSession<D extends Data = string> extends Session<D> {
  * @returns The session.
  * @throws {Deno.errors.ConnectionRefused} When nothing listens there.
  *
- * @example
+ * @example Connect with a deadline
  * ```ts ignore
  * import { connectSocket } from "@dexpect/dexpect/telnet";
  * await using s = await connectSocket("127.0.0.1", 7000, { timeout: 2_000 });
