@@ -2,25 +2,9 @@
 // dexpect, against the in-repo Telnet server on 127.0.0.1.
 import assert from "node:assert/strict";
 import { EOF } from "../expect/patterns.ts";
-import { spawn } from "../pty/session.ts";
 import { Telnet } from "../telnet/client.ts";
 import { serve, type TelnetServer } from "../telnet/server.ts";
-import "./_pty_helpers.ts";
-
-const CLI = new URL("../cli.ts", import.meta.url).pathname;
-
-function dexpect(args: string[], env: Record<string, string> = {}) {
-  return spawn([Deno.execPath(), "run", "-A", "--quiet", CLI, ...args], {
-    timeout: 15_000,
-    env: {
-      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-      NO_COLOR: "1",
-      HOME: "/tmp",
-      TERM: "xterm",
-      ...env,
-    },
-  });
-}
+import { dexpect } from "./_cli_helpers.ts";
 
 /** A mock device: a prompt that answers `show version` and `whoami` until `exit`. */
 function device(): TelnetServer {

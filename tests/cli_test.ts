@@ -1,17 +1,7 @@
 // The CLI as users run it: in a pty, driven by dexpect itself.
 import assert from "node:assert/strict";
 import { EOF } from "../expect/patterns.ts";
-import { spawn } from "../pty/session.ts";
-import "./_pty_helpers.ts";
-
-const CLI = new URL("../cli.ts", import.meta.url).pathname;
-
-function dexpect(args: string[], env: Record<string, string> = {}) {
-  return spawn([Deno.execPath(), "run", "-A", "--quiet", CLI, ...args], {
-    timeout: 15_000,
-    env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", NO_COLOR: "1", HOME: "/tmp", ...env },
-  });
-}
+import { dexpect } from "./_cli_helpers.ts";
 
 async function finish(args: string[]): Promise<{ output: string; code: number | null }> {
   await using cli = dexpect(args);
