@@ -204,10 +204,26 @@ function timeoutOption(value: string | undefined): number | null {
   return ms;
 }
 
+/** Runs a file operation, naming the file and its purpose when it fails. */
+async function withFile<T>(what: string, path: string, op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (error) {
+    const reason = (error instanceof Error ? error.message : String(error)).replace(
+      / \(os error \d+\).*$/,
+      "",
+    );
+    throw new Error(`Cannot ${what} ${path}: ${reason.toLowerCase()}`, { cause: error });
+  }
+}
+
 async function openLog(path: string | undefined): Promise<Deno.FsFile | undefined> {
-  return path === undefined
-    ? undefined
-    : await Deno.open(path, { write: true, create: true, truncate: true });
+  if (path === undefined) return undefined;
+  return await withFile(
+    "write",
+    path,
+    () => Deno.open(path, { write: true, create: true, truncate: true }),
+  );
 }
 
 async function spawnCommand(args: string[]): Promise<number> {
@@ -349,7 +365,10 @@ async function escapePrompt(session: Telnet, where: string): Promise<"close" | "
 async function chatCommand(args: string[]): Promise<number> {
   const { positionals } = parseArgs({ args, allowPositionals: true, strict: true });
   if (positionals.length !== 1) throw new UsageError("chat takes one dialogue FILE");
-  const steps = parseChat(await Deno.readTextFile(positionals[0]));
+  const file = positionals[0];
+  const steps = parseChat(
+    await withFile("read the dialogue file", file, () => Deno.readTextFile(file)),
+  );
   const show: SessionObserver[] = [
     (e) => void (e.type === "read" && Deno.stdout.writeSync(e.data)),
   ];

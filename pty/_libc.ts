@@ -207,6 +207,8 @@ const common = {
   open: { parameters: ["buffer", "i32"], result: "i32" },
   // int close(int fd);
   close: { parameters: ["i32"], result: "i32" },
+  // char *getenv(const char *name);
+  getenv: { parameters: ["buffer"], result: "pointer" },
   // int access(const char *path, int mode);
   access: { parameters: ["buffer", "i32"], result: "i32" },
   // pid_t waitpid(pid_t pid, int *status, int options);

@@ -100,14 +100,34 @@ function currentEnviron(): Deno.PointerValue {
 
 const X_OK = 1;
 
+/** The PATH that `posix_spawnp` searches: this process's, or glibc's default. */
+function processPath(): string {
+  const value = libc().libc.getenv(cString("PATH"));
+  return value === null ? "/bin:/usr/bin" : Deno.UnsafePointerView.getCString(value);
+}
+
+/**
+ * The file `posix_spawnp` would run for `program`: itself when it holds a slash, else the
+ * first executable found on `env.PATH` (pexpect searches the child's PATH) or this process's.
+ * `undefined` when there is none.
+ */
+export function findProgram(
+  program: string,
+  env?: Readonly<Record<string, string>>,
+): string | undefined {
+  const executable = (path: string) => libc().libc.access(cString(path), X_OK) === 0;
+  if (program.includes("/")) return executable(program) ? program : undefined;
+  for (const dir of (env?.PATH ?? processPath()).split(":")) {
+    const candidate = `${dir || "."}/${program}`;
+    if (executable(candidate)) return candidate;
+  }
+  return undefined;
+}
+
 /** Resolves `program` against a caller-given PATH, as pexpect does with `env`. */
 function resolveProgram(program: string, env: NativeSpawn["env"]): string {
   if (program.includes("/") || env?.PATH === undefined) return program;
-  for (const dir of env.PATH.split(":")) {
-    const candidate = `${dir || "."}/${program}`;
-    if (libc().libc.access(cString(candidate), X_OK) === 0) return candidate;
-  }
-  return program;
+  return findProgram(program, env) ?? program;
 }
 
 /** Starts `options.argv` on a new pty. Throws `SpawnError` at once when it cannot. */

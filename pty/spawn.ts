@@ -3,7 +3,9 @@
  *
  * @module
  */
-import { spawnNative } from "./_spawn.ts";
+import { errnoCode } from "./_libc.ts";
+import { findProgram, spawnNative } from "./_spawn.ts";
+import { SpawnError } from "./errors.ts";
 import { splitCommand } from "./_split.ts";
 import { checkSize, PtyProcess } from "./process.ts";
 
@@ -64,4 +66,27 @@ export function spawnProcess(
   checkSize(cols, rows);
   const argv = toArgv(command);
   return new PtyProcess(spawnNative({ ...options, argv, cols, rows }));
+}
+
+/**
+ * Checks that `command`'s program can be found and run, so that a server or a batch can
+ * fail at once instead of on first use.
+ *
+ * @param command The program and its arguments.
+ * @param env The environment whose PATH is searched; this process's when not given.
+ * @throws {SpawnError} With `code` `ENOENT` when the program is missing or not executable.
+ */
+export function checkProgram(
+  command: string | readonly string[],
+  env?: Record<string, string>,
+): void {
+  const [program] = toArgv(command);
+  if (findProgram(program, env) === undefined) {
+    throw new SpawnError(
+      program,
+      "posix_spawnp",
+      errnoCode("ENOENT"),
+      "no such program; check the name and PATH",
+    );
+  }
 }

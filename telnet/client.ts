@@ -228,7 +228,12 @@ export class Telnet<D extends Data = string> extends TelnetSession<D> {
             { cause: error, host, port },
           );
         }
-        throw options.signal?.aborted ? options.signal.reason : error;
+        if (options.signal?.aborted) throw options.signal.reason;
+        throw new TelnetError("io", `Cannot connect to ${host}:${port}: ${describe(error)}`, {
+          cause: error,
+          host,
+          port,
+        });
       }
     });
   }
@@ -454,4 +459,11 @@ async function handshake(
     signal.removeEventListener("abort", onAbort);
     aborted.catch(() => {});
   }
+}
+
+/** A connection error as a phrase: "connection refused", not "Connection refused (os error 111)". */
+function describe(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const plain = text.replace(/\s*\(os error \d+\)$/, "");
+  return plain.charAt(0).toLowerCase() + plain.slice(1);
 }

@@ -10,6 +10,7 @@ import type { Data } from "../expect/results.ts";
 import type { ReadOptions } from "../expect/options.ts";
 import { EOF, TIMEOUT } from "../expect/patterns.ts";
 import { spawn } from "../pty/session.ts";
+import { checkProgram } from "../pty/spawn.ts";
 import { TelnetCommand, TelnetOption, TelnetSubcommand } from "./constants.ts";
 import type { TelnetEvent } from "./events.ts";
 import { decodeIsPayload, decodeNawsPayload, type TelnetWindowSize } from "./options.ts";
@@ -267,6 +268,7 @@ export interface TelnetServer extends AsyncDisposable {
  * @throws {TypeError} Unless exactly one of `handler` and `command` is given.
  * @throws {RangeError} For a non-loopback `hostname` without `allowRemote`, or a bad limit.
  * @throws {Deno.errors.AddrInUse} When the port is taken.
+ * @throws {SpawnError} With `command`, when its program cannot be found (checked at once).
  *
  * @example A mock device for a test
  * ```ts ignore
@@ -309,6 +311,7 @@ export function serve<D extends Data = string>(options: ServeOptions<D>): Telnet
         "the server to the network",
     );
   }
+  if (command !== undefined) checkProgram(command, env);
   if (!Number.isInteger(maxConnections) || maxConnections < 1) {
     throw new RangeError(`Invalid maxConnections: expected an integer >= 1, got ${maxConnections}`);
   }

@@ -119,3 +119,32 @@ Deno.test("serve: a program over Telnet on loopback, stopped with Ctrl-C", async
   await cli.sendIntr();
   assert.equal((await cli.expect(EOF)).exitStatus?.code, 0);
 });
+
+Deno.test("errors are one line naming what failed", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = listener.addr.port;
+  listener.close(); // nothing listens there now
+  const cases: [string[], RegExp, number][] = [
+    [
+      ["telnet", "127.0.0.1", String(port)],
+      new RegExp(`^dexpect: Cannot connect to 127\\.0\\.0\\.1:${port}: connection refused\\r\\n$`),
+      1,
+    ],
+    [
+      ["chat", "/no/such/file.chat"],
+      /^dexpect: Cannot read the dialogue file \/no\/such\/file\.chat: no such file or directory\r\n$/,
+      1,
+    ],
+    [
+      ["serve", "--port", "0", "--", "no-such-program-dexpect"],
+      /^dexpect: Cannot spawn "no-such-program-dexpect": .*ENOENT.*\r\n$/,
+      127,
+    ],
+  ];
+  for (const [args, message, code] of cases) {
+    await using cli = dexpect(args);
+    const end = await cli.expect(EOF);
+    assert.match(end.before, message);
+    assert.equal(end.exitStatus?.code, code);
+  }
+});
