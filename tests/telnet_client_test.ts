@@ -269,13 +269,16 @@ Deno.test("close before open ends waiting calls; closed sessions refuse", async 
   await assert.rejects(tn.sendIntr(), SessionStateError);
 });
 
-Deno.test("connect errors: refused passes through; timeout is a TelnetError", async () => {
+Deno.test("connect errors are TelnetErrors naming the address, with the cause", async () => {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = l.addr.port;
   l.close();
   await assert.rejects(
     Telnet.connect("127.0.0.1", port, { timeout: 5_000 }),
-    Deno.errors.ConnectionRefused,
+    (e) =>
+      e instanceof TelnetError && e.reason === "io" &&
+      e.message === `Cannot connect to 127.0.0.1:${port}: connection refused` &&
+      e.cause instanceof Deno.errors.ConnectionRefused,
   );
   // A TLS handshake with a server that never answers: the deadline covers it.
   await using silent = scriptedPeer(async (conn) => {
