@@ -2,7 +2,7 @@
 // measured in this same run:  deno run -A bench/expect.ts [--quick]
 // seq-expect   `seq 1 1000000`: expect an exact string / a line regex at the very end, vs
 //              draining the same output with no pattern (the raw process stream).
-// round-trip   sendLine + two expects through `cat`, vs pexpect (sleeps off) when installed.
+// round-trip   sendLine + two expects through `cat`, vs pexpect (sleeps off) and Tcl Expect.
 import { spawn } from "../pty/session.ts";
 import { spawnProcess } from "../pty/spawn.ts";
 import { median, python, SEQ, SEQ_TTY_BYTES, time } from "./_util.ts";
@@ -71,14 +71,42 @@ c.close(force=True)`;
   return out === undefined ? undefined : Number(out);
 }
 
+async function tclRoundTrips(n: number): Promise<number | undefined> {
+  const script = `log_user 0
+spawn cat
+set t0 [clock microseconds]
+for {set i 0} {$i < ${n}} {incr i} {
+  send "line $i\\r"
+  expect -exact "line $i\\r\\n"
+  expect -exact "line $i\\r\\n"
+}
+puts [expr {${n} * 1000000.0 / ([clock microseconds] - $t0)}]`;
+  try {
+    const out = await new Deno.Command("expect", {
+      args: ["-c", script],
+      stdout: "piped",
+      stderr: "null",
+    })
+      .output();
+    return out.success ? Number(new TextDecoder().decode(out.stdout)) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function roundTrip(): Promise<void> {
   const n = quick ? 2_000 : 10_000;
   await roundTrips(500); // warm-up
   const ours = await roundTrips(n);
-  const peer = await pexpectRoundTrips(n);
-  const versus = peer === undefined
-    ? "pexpect not installed"
-    : `pexpect ${peer.toFixed(0)}/s: ${(ours / peer).toFixed(2)}x pexpect's rate`;
+  const peers = [["pexpect", await pexpectRoundTrips(n)], [
+    "Tcl Expect",
+    await tclRoundTrips(n),
+  ]] as const;
+  const versus = peers.map(([name, rate]) =>
+    rate === undefined
+      ? `${name} not installed`
+      : `${name} ${rate.toFixed(0)}/s: ${(ours / rate).toFixed(2)}x`
+  ).join("; ");
   console.log(
     `round-trip   ${n} sendLine + 2 expects through cat: ${ours.toFixed(0)}/s; ${versus}`,
   );
