@@ -13,19 +13,20 @@ export async function time(fn: () => Promise<void>): Promise<number> {
   return performance.now() - start;
 }
 
-/** Runs Python code and returns its stdout, or `undefined` when python3 or a module is missing. */
-export async function python(code: string): Promise<string | undefined> {
+/** Runs a peer program and returns its stdout, or `undefined` when it is not installed or fails. */
+export async function output(program: string, args: string[]): Promise<string | undefined> {
   try {
-    const out = await new Deno.Command("python3", {
-      args: ["-c", code],
-      stdout: "piped",
-      stderr: "piped",
-    })
+    const out = await new Deno.Command(program, { args, stdout: "piped", stderr: "piped" })
       .output();
     return out.success ? new TextDecoder().decode(out.stdout).trim() : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** Runs Python code (pexpect peers); `undefined` when python3 or a module is missing. */
+export function python(code: string): Promise<string | undefined> {
+  return output("python3", ["-c", code]);
 }
 
 /** `seq 1 1000000` as the tests and benchmarks run it, and the bytes it prints on a tty. */

@@ -5,7 +5,7 @@
 // round-trip   sendLine + two expects through `cat`, vs pexpect (sleeps off) and Tcl Expect.
 import { spawn } from "../pty/session.ts";
 import { spawnProcess } from "../pty/spawn.ts";
-import { median, python, SEQ, SEQ_TTY_BYTES, time } from "./_util.ts";
+import { median, output, python, SEQ, SEQ_TTY_BYTES, time } from "./_util.ts";
 
 const quick = Deno.args.includes("--quick");
 
@@ -81,17 +81,8 @@ for {set i 0} {$i < ${n}} {incr i} {
   expect -exact "line $i\\r\\n"
 }
 puts [expr {${n} * 1000000.0 / ([clock microseconds] - $t0)}]`;
-  try {
-    const out = await new Deno.Command("expect", {
-      args: ["-c", script],
-      stdout: "piped",
-      stderr: "null",
-    })
-      .output();
-    return out.success ? Number(new TextDecoder().decode(out.stdout)) : undefined;
-  } catch {
-    return undefined;
-  }
+  const out = await output("expect", ["-c", script]);
+  return out === undefined ? undefined : Number(out);
 }
 
 async function roundTrip(): Promise<void> {
