@@ -16,6 +16,20 @@ export function encodeUtf8(text: string): Uint8Array {
   return encoder.encode(text);
 }
 
+/** Concatenates byte arrays; a single part is returned as is (no copy). */
+export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  let size = 0;
+  for (const p of parts) size += p.length;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 /** Converts bytes to a binary string (one code unit per byte). */
 export function bytesToBinary(bytes: Uint8Array): string {
   const step = 8192;
@@ -80,10 +94,7 @@ export function createDecoder(encoding: "utf-8" | null): StreamDecoder {
   return {
     decode(chunk) {
       if (pending !== undefined) {
-        const joined = new Uint8Array(pending.length + chunk.length);
-        joined.set(pending);
-        joined.set(chunk, pending.length);
-        chunk = joined;
+        chunk = concatBytes(pending, chunk);
         pending = undefined;
       }
       const cut = completeUtf8Length(chunk);

@@ -19,6 +19,7 @@ import {
 import { AsciicastRecorder } from "./asciicast.ts";
 import { StreamBuffer } from "./_buffer.ts";
 import {
+  concatBytes,
   createDecoder,
   fromInternal,
   internalToBytes,
@@ -102,11 +103,7 @@ export class Engine<D extends Data> {
     this.#buffer.clear();
     const held = this.#decoder.takePending();
     const bytes = internalToBytes(text, this.bytesMode);
-    if (held.length === 0) return bytes;
-    const joined = new Uint8Array(bytes.length + held.length);
-    joined.set(bytes);
-    joined.set(held, bytes.length);
-    return joined;
+    return held.length === 0 ? bytes : concatBytes(bytes, held);
   }
 
   /** Sends data: secrets remembered for redaction, optional delay between characters. */

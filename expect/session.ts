@@ -13,7 +13,7 @@ import type { SessionObserver } from "./observers.ts";
 import type { InteractOptions, InteractResult } from "./interact.ts";
 import { SessionStateError } from "./errors.ts";
 import { Engine } from "./_engine.ts";
-import { toWire } from "./_codec.ts";
+import { concatBytes, toWire } from "./_codec.ts";
 import { compilePatterns, type Entry } from "./_search.ts";
 import { ANY, checkDuration, controlCode, LINE } from "./_session_util.ts";
 import { runInteract } from "./_interact.ts";
@@ -387,11 +387,7 @@ export class Session<D extends Data = string> implements AsyncDisposable {
   async sendLine(line: string | Uint8Array = "", options?: SendOptions): Promise<void> {
     if (options?.secret) this.#engine.addSecret(line);
     if (typeof line === "string") return await this.send(line + this.lineEnding, options);
-    const end = toWire(this.lineEnding);
-    const joined = new Uint8Array(line.length + end.length);
-    joined.set(line);
-    joined.set(end, line.length);
-    await this.send(joined, options);
+    await this.send(concatBytes(line, toWire(this.lineEnding)), options);
   }
 
   /**

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { concatBytes } from "../expect/_codec.ts";
 import type { Data } from "../expect/results.ts";
 import type { ReadOptions } from "../expect/options.ts";
 import type { InteractOptions, InteractResult, InteractTerminal } from "../expect/interact.ts";
@@ -402,12 +403,7 @@ export class Telnet<D extends Data = string> extends TelnetSession<D> {
 
   #concat(a: D, b: D): D {
     if (typeof a === "string") return (a + (b as string)) as D;
-    const x = a as Uint8Array;
-    const y = b as Uint8Array;
-    const out = new Uint8Array(x.length + y.length);
-    out.set(x);
-    out.set(y, x.length);
-    return out as D;
+    return concatBytes(a as Uint8Array, b as Uint8Array) as D;
   }
 
   /** `interact()` forwards the user's terminal size: NAWS. */
