@@ -92,10 +92,10 @@ export class ReplaySession<D extends Data = string> extends Session<D> {
    */
   constructor(cassette: Cassette, options: ReplayOptions<D> = {}) {
     const { speed, ...session } = options;
-    let self: ReplaySession<D> | undefined;
+    const ref: { self?: ReplaySession<D> } = {};
     const player = new Player(cassette, {
       speed,
-      onResize: (cols, rows) => self?.notifyWindowChange(cols, rows),
+      onResize: (cols, rows) => ref.self?.notifyWindowChange(cols, rows),
     });
     const readable = new ReadableStream<Uint8Array>({
       pull: async (controller) => {
@@ -115,7 +115,7 @@ export class ReplaySession<D extends Data = string> extends Session<D> {
     });
     this.cassette = cassette;
     this.#player = player;
-    self = this;
+    ref.self = this;
   }
 
   /** What the cassette was recorded on. */

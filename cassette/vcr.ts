@@ -21,7 +21,7 @@ import { TelnetOption } from "../telnet/constants.ts";
 import { CassetteNotFoundError } from "./errors.ts";
 import type { CassetteTransport } from "./format.ts";
 import { CassetteRecorder } from "./recorder.ts";
-import { replay, type ReplayOptions, ReplaySession } from "./replay.ts";
+import { replay, type ReplayOptions, type ReplaySession } from "./replay.ts";
 
 /**
  * VCR's record modes: `"once"` records when the cassette is missing and replays it
