@@ -19,7 +19,11 @@ const read = (path: string) => Deno.readTextFileSync(new URL(path, root));
 const code = (path: string) => read(path).replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "");
 const imports = (path: string) =>
   [...code(path).matchAll(/(?:from|import)\s*\(?\s*"([^"]+)"/g)].map((m) => m[1]);
-const library = ["mod.ts", "cli.ts", ...["expect/", "telnet/", "pty/"].flatMap(sources)].filter(
+const library = [
+  "mod.ts",
+  "cli.ts",
+  ...["expect/", "telnet/", "pty/", "cassette/"].flatMap(sources),
+].filter(
   isLibrary,
 );
 
@@ -65,5 +69,21 @@ Deno.test("file names are snake_case and no index.ts exists", () => {
     const name = path.split("/").pop()!;
     assert.match(name, /^_?[a-z0-9]+(_[a-z0-9]+)*\.ts$/, path);
     assert.notEqual(name, "index.ts");
+  }
+});
+
+Deno.test("cassette/ is a layer above: expect/, pty/ and telnet/ never import it", () => {
+  for (const path of ["expect/", "pty/", "telnet/"].flatMap(sources)) {
+    for (const spec of imports(path)) {
+      assert.ok(!/(^|\/)cassette\//.test(spec), `${path} imports ${spec}`);
+    }
+  }
+  for (const path of sources("cassette/").filter(isLibrary)) {
+    for (const spec of imports(path)) {
+      assert.ok(
+        spec.startsWith("./") || /^\.\.\/(expect|pty|telnet)\//.test(spec),
+        `${path} imports ${spec}`,
+      );
+    }
   }
 });
