@@ -8,6 +8,8 @@
  * dexpect run [--timeout MS] [--expect PATTERN --send TEXT]... -- CMD ARGS...
  * dexpect chat FILE
  * dexpect serve [--port N] [--hostname 127.0.0.1] -- CMD ARGS...
+ * dexpect serve [--port N] [--hostname 127.0.0.1] [--speed X] --replay FILE.cast
+ * dexpect replay [--speed X] [--idle-limit MS] FILE.cast
  * ```
  *
  * Exit codes: 0 success; the child's code for `spawn`/`run`; 1 a pattern timed out;
@@ -33,6 +35,8 @@ import type { SessionObserver } from "./expect/observers.ts";
 import type { Session } from "./expect/session.ts";
 import { Telnet } from "./telnet/client.ts";
 import { serve } from "./telnet/server.ts";
+import { playCassette, serveReplay } from "./cassette/serve.ts";
+import { type Cassette, parseCassette } from "./cassette/format.ts";
 
 export type { ExitStatus };
 
@@ -54,6 +58,8 @@ Usage:
   dexpect run [--timeout MS] [--expect PATTERN --send TEXT]... -- CMD ARGS...
   dexpect chat FILE
   dexpect serve [--port N] [--hostname 127.0.0.1] -- CMD ARGS...
+  dexpect serve [--port N] [--hostname 127.0.0.1] [--speed X] --replay FILE.cast
+  dexpect replay [--speed X] [--idle-limit MS] FILE.cast
   dexpect COMMAND --help
 
 Options:
@@ -102,12 +108,25 @@ Prints the output. After the last step it waits for the program to end and exits
 its status (0 when the last step was on a connection).
 `,
   serve: `Usage: dexpect serve [--port N] [--hostname ADDR] -- CMD ARGS...
+       dexpect serve [--port N] [--hostname ADDR] [--speed X] --replay FILE.cast
 
 Serves CMD over Telnet, one pty per connection (NAWS resizes it, TTYPE sets TERM), for
 local testing. Listens on 127.0.0.1 unless --hostname is given explicitly. Ctrl-C stops.
+With --replay, each client gets the recorded device of a cassette instead: its output up
+to each recorded input, played on when the client's input matches.
 
   --port N         port to listen on (default 2323; 0 picks a free one)
   --hostname ADDR  address to listen on (default 127.0.0.1)
+  --replay FILE    play this cassette to each client
+  --speed X        with --replay: output at X times the recorded pace (default: at once)
+`,
+  replay: `Usage: dexpect replay [--speed X] [--idle-limit MS] FILE.cast
+
+Plays the output of a cassette (or any asciicast v2 file) in your terminal at the recorded
+pace, byte for byte.
+
+  --speed X        X times the recorded pace (default 1)
+  --idle-limit MS  longest pause in milliseconds (default: none)
 `,
   spawn: `Usage: dexpect spawn [--log FILE] [--record FILE.cast] -- CMD ARGS...
 
@@ -388,6 +407,9 @@ async function chatCommand(args: string[]): Promise<number> {
 }
 
 async function serveCommand(args: string[]): Promise<number> {
+  if (args.some((a) => a === "--replay" || a.startsWith("--replay="))) {
+    return await serveReplayCommand(args);
+  }
   const { options, command } = splitCommand(args);
   const { values } = parse(options, { port: { type: "string" }, hostname: { type: "string" } });
   const port = Number(values.port ?? 2323);
@@ -415,12 +437,88 @@ async function serveCommand(args: string[]): Promise<number> {
   return ExitCode.ok;
 }
 
+function numberOption(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!(n > 0)) throw new UsageError(`--${name} takes a number > 0, not "${value}"`);
+  return n;
+}
+
+async function readCassette(file: string): Promise<Cassette> {
+  return parseCassette(
+    await withFile("read the cassette", file, () => Deno.readTextFile(file)),
+    file,
+  );
+}
+
+async function serveReplayCommand(args: string[]): Promise<number> {
+  const { values } = parse(args, {
+    port: { type: "string" },
+    hostname: { type: "string" },
+    replay: { type: "string" },
+    speed: { type: "string" },
+  });
+  const file = values.replay!;
+  const port = Number(values.port ?? 2323);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`--port takes 0-65535`);
+  }
+  const hostname = values.hostname ?? "127.0.0.1";
+  const speed = numberOption("speed", values.speed, Infinity);
+  const cassette = await readCassette(file);
+  await using server = serveReplay(cassette, {
+    port,
+    hostname,
+    allowRemote: values.hostname !== undefined,
+    speed,
+    onError: (error) => console.error(`dexpect: ${(error as Error).message}`),
+  });
+  console.error(`Replaying ${file} on telnet://${hostname}:${server.addr.port} (Ctrl-C stops)`);
+  const stop = () => void server.close();
+  Deno.addSignalListener("SIGINT", stop);
+  try {
+    await server.finished;
+  } finally {
+    Deno.removeSignalListener("SIGINT", stop);
+  }
+  return ExitCode.ok;
+}
+
+async function replayCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { speed: { type: "string" }, "idle-limit": { type: "string" } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length !== 1) throw new UsageError("replay takes one cassette FILE");
+  const file = positionals[0];
+  const speed = numberOption("speed", values.speed, 1);
+  const idleLimit = numberOption("idle-limit", values["idle-limit"], Infinity);
+  const controller = new AbortController();
+  const stop = () => controller.abort(new Deno.errors.Interrupted("stopped"));
+  Deno.addSignalListener("SIGINT", stop);
+  try {
+    await playCassette(await readCassette(file), Deno.stdout.writable, {
+      speed,
+      idleLimit,
+      signal: controller.signal,
+    });
+  } catch (error) {
+    if (!controller.signal.aborted) throw error;
+  } finally {
+    Deno.removeSignalListener("SIGINT", stop);
+  }
+  return ExitCode.ok;
+}
+
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   telnet: telnetCommand,
   spawn: spawnCommand,
   run: runCommand,
   chat: chatCommand,
   serve: serveCommand,
+  replay: replayCommand,
 };
 
 if (import.meta.main) Deno.exit(await main(Deno.args));
