@@ -44,6 +44,7 @@ function show(text: string | null): string {
  * ```
  */
 export class ReplayMismatchError extends Error {
+  /** The error class name, `"ReplayMismatchError"`. */
   override name = "ReplayMismatchError";
   /** The recorded input from the point of difference (`null` after the last input). */
   readonly expected: string | null;
@@ -55,6 +56,8 @@ export class ReplayMismatchError extends Error {
   readonly source: string | undefined;
 
   /**
+   * Creates the error.
+   *
    * @param expected The recorded input from the difference, or `null` at the end.
    * @param received What was sent from the difference.
    * @param position Where.
@@ -91,11 +94,16 @@ export class ReplayMismatchError extends Error {
  * ```
  */
 export class CassetteNotFoundError extends Error {
+  /** The error class name, `"CassetteNotFoundError"`. */
   override name = "CassetteNotFoundError";
   /** The file that is missing. */
   readonly path: string;
 
-  /** @param path The file that is missing. */
+  /**
+   * Creates the error.
+   *
+   * @param path The file that is missing.
+   */
   constructor(path: string) {
     super(
       `Cannot replay cassette ${path}: no such file, and record mode "none" does not record; ` +

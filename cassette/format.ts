@@ -148,11 +148,14 @@ export interface Cassette {
  * ```
  */
 export class CassetteFormatError extends Error {
+  /** The error class name, `"CassetteFormatError"`. */
   override name = "CassetteFormatError";
   /** The 1-based line that is wrong. */
   readonly line: number;
 
   /**
+   * Creates the error.
+   *
    * @param message What is wrong.
    * @param line The 1-based line.
    * @param source The file, if known.
