@@ -169,3 +169,24 @@ Deno.test("recorder: abort leaves no file", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("recorder: a secret the peer echoes is recorded as ***, at every split", async () => {
+  const stream = enc.encode("Password: hunter2\r\nhunter hunter2hunter2 ok");
+  const expected = "Password: ***\r\nhunter ****** ok";
+  for (let a = 0; a <= stream.length; a++) {
+    const dir = await Deno.makeTempDir();
+    try {
+      const recorder = new CassetteRecorder(`${dir}/e.cast`);
+      recorder.addSecret("hunter2\n");
+      const t = performance.now();
+      recorder.observe({ type: "read", data: stream.subarray(0, a), time: t });
+      recorder.observe({ type: "read", data: stream.subarray(a), time: t });
+      await recorder.finish(null);
+      const text = await Deno.readTextFile(`${dir}/e.cast`);
+      assert.doesNotMatch(text, /hunter2/, `split at ${a}`);
+      assert.equal(new TextDecoder().decode(outputOf(parseCassette(text))), expected);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  }
+});

@@ -77,6 +77,71 @@ class EventSplitter {
   }
 }
 
+const STARS = new Uint8Array([0x2a, 0x2a, 0x2a]);
+
+function indexOfBytes(hay: Uint8Array, needle: Uint8Array, from: number): number {
+  const first = needle[0];
+  for (let i = hay.indexOf(first, from); i >= 0 && i + needle.length <= hay.length;) {
+    let j = 1;
+    while (j < needle.length && hay[i + j] === needle[j]) j++;
+    if (j === needle.length) return i;
+    i = hay.indexOf(first, i + 1);
+  }
+  return -1;
+}
+
+/** Replaces secrets in output with `***`, holding back a tail that may begin one. */
+class SecretFilter {
+  readonly secrets: Uint8Array[] = [];
+  #held: Uint8Array = new Uint8Array(0);
+
+  push(data: Uint8Array): Uint8Array {
+    if (this.secrets.length === 0) return data;
+    let buf = this.#held.length === 0 ? data : concat([this.#held, data]);
+    for (const secret of this.secrets) {
+      let at = indexOfBytes(buf, secret, 0);
+      if (at < 0) continue;
+      const parts: Uint8Array[] = [];
+      let from = 0;
+      for (; at >= 0; at = indexOfBytes(buf, secret, from)) {
+        parts.push(buf.subarray(from, at), STARS);
+        from = at + secret.length;
+      }
+      parts.push(buf.subarray(from));
+      buf = concat(parts);
+    }
+    let keep = 0;
+    for (const secret of this.secrets) {
+      for (let k = Math.min(secret.length - 1, buf.length); k > keep; k--) {
+        if (secret.subarray(0, k).every((b, j) => buf[buf.length - k + j] === b)) {
+          keep = k;
+          break;
+        }
+      }
+    }
+    this.#held = buf.slice(buf.length - keep);
+    return buf.subarray(0, buf.length - keep);
+  }
+
+  flush(): Uint8Array {
+    const rest = this.#held;
+    this.#held = new Uint8Array(0);
+    return rest;
+  }
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  let size = 0;
+  for (const p of parts) size += p.length;
+  const out = new Uint8Array(size);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
 /**
  * Records a session as a cassette file (see `format.ts`): pass
  * {@linkcode CassetteRecorder.observe} to the session's observers, then call
@@ -84,7 +149,9 @@ class EventSplitter {
  * next to `path` as they happen (at most 256 KiB are held in memory); `finish()` writes the
  * header, which carries the exit status, and the events to `path` and renames it into place,
  * so `path` never holds half a cassette. Inputs sent with `{ secret: true }` are stored as
- * the secret placeholder: the recorder only ever sees `***` for them.
+ * the secret placeholder: the recorder only ever sees `***` for them. A secret the peer
+ * echoes would reach the output events: give it to {@linkcode CassetteRecorder.addSecret}
+ * (the recording `spawn` and `connect` do) and it is replaced with `***` there too.
  *
  * Needs `--allow-write` (and `--allow-read` to copy the events).
  *
@@ -111,6 +178,7 @@ export class CassetteRecorder {
   readonly #options: CassetteRecorderOptions;
   readonly #out = new EventSplitter();
   readonly #in = new EventSplitter();
+  readonly #filter = new SecretFilter();
   #file: Deno.FsFile | undefined;
   #lines: string[] = [];
   #pending = 0;
@@ -139,8 +207,9 @@ export class CassetteRecorder {
   observe(event: SessionEvent): void {
     if (this.#done) return;
     const time = Math.max(0, (event.time - this.#origin) / 1000);
-    if (event.type === "read") this.#bytes(time, "o", this.#out.push(event.data));
-    else if (event.type === "send") {
+    if (event.type === "read") {
+      this.#bytes(time, "o", this.#out.push(this.#filter.push(event.data)));
+    } else if (event.type === "send") {
       if (event.secret) {
         this.#bytes(time, "i", this.#in.flush());
         this.#add({ time, code: "i", data: null, text: SECRET_MARKER });
@@ -148,6 +217,27 @@ export class CassetteRecorder {
     } else if (event.type === "resize") {
       this.#add({ time, code: "r", data: null, text: `${event.cols}x${event.rows}` });
     }
+  }
+
+  /**
+   * Keeps `secret` out of the output events from now on: each occurrence (even split across
+   * reads) is recorded as `***`. A trailing line ending is ignored, since an echo ends the
+   * line its own way.
+   *
+   * @param secret The secret as sent.
+   */
+  addSecret(secret: string | Uint8Array): void {
+    let bytes = typeof secret === "string" ? encoder.encode(secret) : secret.slice();
+    let end = bytes.length;
+    while (end > 0 && (bytes[end - 1] === 0x0a || bytes[end - 1] === 0x0d)) end--;
+    bytes = bytes.subarray(0, end);
+    if (bytes.length === 0) return;
+    if (
+      this.#filter.secrets.some((s) =>
+        s.length === bytes.length && s.every((b, i) => b === bytes[i])
+      )
+    ) return;
+    this.#filter.secrets.push(bytes);
   }
 
   /**
@@ -162,6 +252,7 @@ export class CassetteRecorder {
   async finish(exitStatus: ExitStatus | null, transport?: CassetteTransport): Promise<void> {
     if (this.#done) return;
     const time = (performance.now() - this.#origin) / 1000;
+    this.#bytes(time, "o", this.#out.push(this.#filter.flush()));
     this.#bytes(time, "o", this.#out.flush());
     this.#bytes(time, "i", this.#in.flush());
     this.#done = true;

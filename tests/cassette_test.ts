@@ -102,6 +102,37 @@ Deno.test({
 });
 
 Deno.test({
+  name: "bash: a secret the program echoes stays out of the cassette",
+  ignore: !HAS_BASH,
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    try {
+      const run = async (record: RecordMode) => {
+        await using sh = spawn(BASH, {
+          cassette: { name: "echoed", dir, record },
+          env: ENV,
+          timeout: 5_000,
+        });
+        await sh.expect("$ ");
+        await sh.sendLine('read pw; echo "got ${#pw}"');
+        await sh.sendLine("hunter2", { secret: true }); // echo is on: the pty echoes it
+        const r = await sh.expect(/got (\d+)\r\n\$ $/);
+        await sh.sendLine("exit");
+        await sh.expect(EOF);
+        return r.before + r.match[1];
+      };
+      const live = await run("all");
+      assert.match(live, /hunter2/, "the live session shows the echo");
+      assert.doesNotMatch(await Deno.readTextFile(`${dir}/echoed.cast`), /hunter2/);
+      const offline = await run("none");
+      assert.equal(offline, live.replaceAll("hunter2", "***"));
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
   name: "bash: non-UTF-8 output replays byte-exact",
   ignore: !HAS_BASH,
   async fn() {
