@@ -40,7 +40,8 @@ const encoder = new TextEncoder();
  * to the next recorded input is sent, then the client's input is matched against the
  * recorded input (line ends CR LF, CR NUL, CR and LF count as the same), and playing goes on
  * when it matches. After the last event the connection is closed. Input that differs ends
- * the connection with a `ReplayMismatchError` (given to `serve()`'s `onError`).
+ * the connection: the client is sent a line `[dexpect: Replay mismatch at ...]`, and the
+ * `ReplayMismatchError` goes to `serve()`'s `onError`.
  *
  * A cassette of a pty, or of a Telnet server that echoed, is served with WILL ECHO, so the
  * client does not echo a second time what the recording holds.
@@ -77,7 +78,13 @@ export function replayHandler<D extends Data = Uint8Array>(
     })();
     const fromClient = (async () => {
       for await (const chunk of session.chunks({ timeout: null })) {
-        player.input(ends.push(typeof chunk === "string" ? encoder.encode(chunk) : chunk));
+        try {
+          player.input(ends.push(typeof chunk === "string" ? encoder.encode(chunk) : chunk));
+        } catch (error) {
+          // Tell the person or tool at the other end why the device stops answering.
+          await session.send(`\r\n[dexpect: ${(error as Error).message}]\r\n`).catch(() => {});
+          throw error;
+        }
       }
     })();
     try {

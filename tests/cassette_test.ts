@@ -13,6 +13,7 @@ import {
   type RecordMode,
   ReplayMismatchError,
   ReplaySession,
+  serveReplay,
   spawn,
 } from "../cassette/mod.ts";
 import { startBusybox } from "./_telnet_helpers.ts";
@@ -198,6 +199,10 @@ async function telnetScript(dir: string, record: RecordMode, port: number) {
     cassette: { name: "busybox", dir, record },
     timeout: 5_000,
   });
+  return await telnetDialogue(tn);
+}
+
+async function telnetDialogue(tn: Session) {
   await tn.expect("# ");
   await tn.sendLine("PS1='dx''> '");
   await tn.expect(PROMPT);
@@ -250,6 +255,28 @@ Deno.test({
         length: "6",
         before: "exit\r\n",
       });
+
+      // The cassette as a device: a real Telnet client runs the same dialogue against it.
+      const errors: unknown[] = [];
+      await using device = serveReplay(`${dir}/busybox.cast`, { onError: (e) => errors.push(e) });
+      {
+        await using tn = await Telnet.connect("127.0.0.1", device.addr.port, { timeout: 5_000 });
+        assert.deepEqual(await telnetDialogue(tn), { ...offline, kind: "telnet" });
+      }
+      // A client that strays from the recording is told why, and the connection ends.
+      {
+        await using tn = await Telnet.connect("127.0.0.1", device.addr.port, { timeout: 5_000 });
+        await tn.expect("# ");
+        await tn.sendLine("reboot");
+        const end = await tn.expect(EOF);
+        assert.match(
+          end.before,
+          /\[dexpect: Replay mismatch at event \d+ .*received "reboot\\r"\]/,
+        );
+      }
+      await device.shutdown();
+      assert.equal(errors.length, 1);
+      assert.ok(errors[0] instanceof ReplayMismatchError);
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
