@@ -115,8 +115,10 @@ Deno.test({
           timeout: 5_000,
         });
         await sh.expect("$ ");
-        await sh.sendLine('read pw; echo "got ${#pw}"');
-        await sh.sendLine("hunter2", { secret: true }); // echo is on: the pty echoes it
+        // Quoted in two pieces so that the echoed command line does not match the prompt.
+        await sh.sendLine(`read -p 'p''w? ' pw; echo "got \${#pw}"`);
+        await sh.expect("pw? "); // read runs: the terminal is cooked and echoes
+        await sh.sendLine("hunter2", { secret: true });
         const r = await sh.expect(/got (\d+)\r\n\$ $/);
         await sh.sendLine("exit");
         await sh.expect(EOF);
