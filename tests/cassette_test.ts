@@ -35,6 +35,7 @@ function installed(program: string): boolean {
 const HAS_BASH = installed("bash");
 const HAS_BUSYBOX = installed("busybox");
 const HAS_TELNET = installed("telnet");
+const HAS_ASCIINEMA = installed("asciinema");
 
 const ENV = { PS1: "$ ", PATH: "/usr/bin:/bin", TERM: "dumb", HOME: "/tmp" };
 const BASH = ["bash", "--norc", "--noprofile"];
@@ -155,6 +156,18 @@ Deno.test({
       const live = await run("all");
       const offline = await run("none");
       assert.deepEqual(offline, live);
+      if (HAS_ASCIINEMA) {
+        // asciinema reads the cassette; a terminal ignores the APC string before the text.
+        await using cat = ptySpawn(["asciinema", "cat", `${dir}/bytes.cast`], {
+          env: ENV,
+          timeout: 10_000,
+        });
+        const shown = await cat.expect(EOF);
+        assert.equal(shown.exitStatus?.code, 0);
+        const lossy = new TextDecoder().decode(live);
+        // deno-lint-ignore no-control-regex
+        assert.ok(shown.before.replace(/\x1b_[^\x1b]*\x1b\\/g, "").endsWith(lossy), shown.before);
+      }
       const printed = [0x0a, 0xff, 0xfe, 0x00, 0xe9, 0x74, 0xc3, 0xa9, 0x0d, 0x0a];
       const at = live.findIndex((_, i) => printed.every((b, j) => live[i + j] === b));
       assert.ok(at > 0, `the printf output is in ${JSON.stringify([...live])}`);
