@@ -72,8 +72,12 @@ export function replayHandler<D extends Data = Uint8Array>(
     const player = new Player(c, { speed: options.speed, lineEnds: true });
     const ends = new LineEnds();
     const toClient = (async () => {
-      for (let chunk = await player.next(); chunk !== null; chunk = await player.next()) {
-        await session.send(chunk);
+      try {
+        for (let chunk = await player.next(); chunk !== null; chunk = await player.next()) {
+          await session.send(chunk);
+        }
+      } catch (error) {
+        if (!session.eof && !session.closed) throw error; // else the client left: not an error
       }
     })();
     const fromClient = (async () => {
