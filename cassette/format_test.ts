@@ -190,3 +190,40 @@ Deno.test("recorder: a secret the peer echoes is recorded as ***, at every split
     }
   }
 });
+
+Deno.test("parse: mangled files are a CassetteFormatError or parse, never anything else", () => {
+  const good = formatCassette({
+    cols: 80,
+    rows: 24,
+    timestamp: 1,
+    transport: { type: "pty", command: ["sh"], cols: 80, rows: 24 },
+    exitStatus: { code: 0, signal: null },
+    events: [
+      { time: 0, code: "o", data: Uint8Array.of(0x24, 0xff, 0x20), text: "" },
+      { time: 0.1, code: "i", data: null, text: "" },
+      { time: 0.2, code: "r", data: null, text: "100x40" },
+    ],
+  });
+  let seed = 7;
+  const rand = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const alphabet = '[]{}",:0.1-oir\\ue\n\x1b_';
+  for (let round = 0; round < 2_000; round++) {
+    const chars = [...good];
+    for (let k = 1 + rand(4); k > 0; k--) {
+      const at = rand(chars.length);
+      const op = rand(3);
+      if (op === 0) chars.splice(at, 1);
+      else if (op === 1) chars.splice(at, 0, alphabet[rand(alphabet.length)]);
+      else chars[at] = alphabet[rand(alphabet.length)];
+    }
+    try {
+      const c = parseCassette(chars.join(""));
+      for (const e of c.events) assert.ok(["o", "i", "r", "m"].includes(e.code));
+    } catch (error) {
+      assert.ok(error instanceof CassetteFormatError, `round ${round}: ${error}`);
+    }
+  }
+});
