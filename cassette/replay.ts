@@ -36,6 +36,7 @@ export interface ReplayOptions<D extends Data = string> extends SessionOptions<D
 }
 
 const encoder = new TextEncoder();
+const utf8 = new TextDecoder();
 const EOT = new Uint8Array([4]);
 const ETX = new Uint8Array([3]);
 
@@ -43,7 +44,8 @@ const ETX = new Uint8Array([3]);
 export function loadCassette(cassette: Cassette | string | URL): Cassette {
   if (typeof cassette !== "string" && !(cassette instanceof URL)) return cassette;
   const source = cassette instanceof URL ? decodeURIComponent(cassette.pathname) : cassette;
-  return parseCassette(Deno.readTextFileSync(cassette), source);
+  // Bytes then one decode: faster here than readTextFileSync on large cassettes.
+  return parseCassette(utf8.decode(Deno.readFileSync(cassette)), source);
 }
 
 /**
