@@ -207,6 +207,20 @@ class RecordingTelnet<D extends Data> extends Telnet<D> {
   }
 }
 
+/** Options of `Telnet` that a replay, which has no protocol, does not take. */
+const TELNET_ONLY = new Set([
+  "tls",
+  "policy",
+  "terminalTypes",
+  "windowSize",
+  "terminalSpeed",
+  "environment",
+  "maxSubnegotiationBytes",
+  "trace",
+  "debugLevel",
+  "debug",
+]);
+
 function mkdir(dir: string): void {
   Deno.mkdirSync(dir, { recursive: true });
 }
@@ -329,19 +343,9 @@ export async function connect(
   if (cassette === undefined) return await Telnet.connect(host, port, rest);
   const where = resolveCassette(cassette);
   if (where.action === "replay") {
-    const {
-      tls: _tls,
-      policy: _policy,
-      terminalTypes: _terminalTypes,
-      windowSize: _windowSize,
-      terminalSpeed: _terminalSpeed,
-      environment: _environment,
-      maxSubnegotiationBytes: _max,
-      trace: _trace,
-      debugLevel: _debugLevel,
-      debug: _debug,
-      ...session
-    } = rest;
+    const session = Object.fromEntries(
+      Object.entries(rest).filter(([key]) => !TELNET_ONLY.has(key)),
+    );
     return replay(where.path, { ...session, speed: where.speed } as ReplayOptions<string>);
   }
   mkdir(where.dir);
