@@ -5,12 +5,18 @@ import { EOFError } from "../expect/errors.ts";
 import { TelnetOption } from "../telnet/constants.ts";
 import { Telnet } from "../telnet/client.ts";
 import { startBusybox } from "./_telnet_helpers.ts";
+import { needs, PEERS } from "./_peers.ts";
+
+const ignore = needs(PEERS.busybox);
 
 const PROMPT = "dx> ";
 // Quoted in two pieces so the echoed command line does not contain the prompt.
 const SET_PROMPT = "PS1='dx''> '";
 
-Deno.test("busybox telnetd: log in, run commands, read results, exit → EOF", async () => {
+Deno.test({
+  name: "busybox telnetd: log in, run commands, read results, exit → EOF",
+  ignore,
+}, async () => {
   await using busybox = await startBusybox();
   const trace: string[] = [];
   await using tn = await Telnet.connect("127.0.0.1", busybox.port, {
@@ -46,27 +52,30 @@ Deno.test("busybox telnetd: log in, run commands, read results, exit → EOF", a
   assert.equal(await tn.readAll(), "");
 });
 
-Deno.test("busybox telnetd: NAWS at start and on resize; bytes mode", async () => {
-  await using busybox = await startBusybox();
-  await using tn = await Telnet.connect("127.0.0.1", busybox.port, {
-    timeout: 5_000,
-    encoding: null,
-    windowSize: { cols: 100, rows: 30 },
-  });
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  await tn.readUntil("# ");
-  assert.equal(tn.isEnabled("us", TelnetOption.NAWS), true);
-  await tn.sendLine(SET_PROMPT);
-  await tn.expect(PROMPT);
-  await tn.sendLine("stty size");
-  assert.equal(decode((await tn.expect(PROMPT)).before), "stty size\r\n30 100\r\n");
-  // Not 255: busybox reads NAWS at fixed offsets and misses the IAC doubling RFC 1073 requires
-  // (tests/telnet_client_test.ts checks 255 byte for byte).
-  await tn.resize(254, 40);
-  await tn.sendLine("stty size");
-  assert.equal(decode((await tn.expect(PROMPT)).before), "stty size\r\n40 254\r\n");
-  await tn.sendLine("printf '\\377\\001'; exit");
-  const rest = await tn.readAll();
-  assert.ok(decode(rest).startsWith("printf"), JSON.stringify(decode(rest)));
-  assert.deepEqual([...rest.subarray(-2)], [255, 1]);
-});
+Deno.test(
+  { name: "busybox telnetd: NAWS at start and on resize; bytes mode", ignore },
+  async () => {
+    await using busybox = await startBusybox();
+    await using tn = await Telnet.connect("127.0.0.1", busybox.port, {
+      timeout: 5_000,
+      encoding: null,
+      windowSize: { cols: 100, rows: 30 },
+    });
+    const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+    await tn.readUntil("# ");
+    assert.equal(tn.isEnabled("us", TelnetOption.NAWS), true);
+    await tn.sendLine(SET_PROMPT);
+    await tn.expect(PROMPT);
+    await tn.sendLine("stty size");
+    assert.equal(decode((await tn.expect(PROMPT)).before), "stty size\r\n30 100\r\n");
+    // Not 255: busybox reads NAWS at fixed offsets and misses the IAC doubling RFC 1073 requires
+    // (tests/telnet_client_test.ts checks 255 byte for byte).
+    await tn.resize(254, 40);
+    await tn.sendLine("stty size");
+    assert.equal(decode((await tn.expect(PROMPT)).before), "stty size\r\n40 254\r\n");
+    await tn.sendLine("printf '\\377\\001'; exit");
+    const rest = await tn.readAll();
+    assert.ok(decode(rest).startsWith("printf"), JSON.stringify(decode(rest)));
+    assert.deepEqual([...rest.subarray(-2)], [255, 1]);
+  },
+);

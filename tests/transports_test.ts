@@ -6,6 +6,7 @@ import { pythonRepl, shellRepl } from "../pty/repl.ts";
 import { run } from "../pty/run.ts";
 import { connectSocket, SocketSession } from "../telnet/socket.ts";
 import "./_pty_helpers.ts";
+import { needs, PEERS } from "./_peers.ts";
 
 Deno.test("pipe session: a filter, EOF with the exit status", async () => {
   await using tr = spawnPipe(["tr", "a-z", "A-Z"], { timeout: 5_000 });
@@ -63,12 +64,18 @@ Deno.test("run answers prompts and returns output and status", async () => {
   await assert.rejects(run(["sleep", "10"], { timeout: 50 }), TimeoutError);
 });
 
-Deno.test("REPL wrappers return each command's output", async () => {
+Deno.test({
+  name: "pythonRepl returns each statement's output",
+  ignore: needs(PEERS.python3),
+}, async () => {
   await using py = await pythonRepl(undefined, { timeout: 10_000 });
   assert.equal(await py.run("print(6 * 7)"), "42\r\n");
   assert.equal(await py.run("for i in range(2):\n  print(i)\n"), "0\r\n1\r\n");
   await assert.rejects(py.run("def f():"), SyntaxError);
   assert.equal(await py.run("1 + 1"), "2\r\n");
+});
+
+Deno.test("shellRepl returns each command's output", async () => {
   await using sh = await shellRepl(undefined, { timeout: 5_000 });
   assert.equal(await sh.run("echo $((1 + 2))"), "3\r\n");
 });
