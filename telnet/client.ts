@@ -308,6 +308,17 @@ export class Telnet<D extends Data = string> extends TelnetSession<D> {
       return this.#concat(r.before, r.after);
     } catch (error) {
       if (error instanceof EOFError && this.buffer.length > 0) return this.#take();
+      if (error instanceof EOFError) {
+        // The TIMEOUT entry is how readUntil returns on timeout; the user never listed it.
+        const patterns = error.patterns.filter((p) => p !== "TIMEOUT");
+        throw new EOFError(
+          { ...error, patterns, binary: typeof this.#empty !== "string" },
+          undefined,
+          {
+            cause: error,
+          },
+        );
+      }
       throw error;
     }
   }

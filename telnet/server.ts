@@ -286,6 +286,23 @@ export interface TelnetServer extends AsyncDisposable {
  * console.log((await tn.expect("router> ")).before); // "Version 1.0\r\n"
  * ```
  */
+export function serve(
+  options: ServeOptions<Uint8Array> & { encoding: null },
+): TelnetServer;
+/**
+ * Text mode (the default): handler sessions read and match strings, decoded as UTF-8.
+ *
+ * @param options Where to listen, what to serve, and the sessions' settings.
+ * @returns The running server.
+ */
+export function serve(options: ServeOptions<string>): TelnetServer;
+/**
+ * Either mode, chosen by the type argument (`serve<Uint8Array>({ encoding: null, ... })`).
+ *
+ * @param options Where to listen, what to serve, and the sessions' settings.
+ * @returns The running server.
+ */
+export function serve<D extends Data>(options: ServeOptions<D>): TelnetServer;
 export function serve<D extends Data = string>(options: ServeOptions<D>): TelnetServer {
   const {
     port = 0,

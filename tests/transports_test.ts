@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { EOF } from "../expect/patterns.ts";
-import { TimeoutError } from "../expect/errors.ts";
+import { SessionStateError, TimeoutError } from "../expect/errors.ts";
 import { spawnPipe } from "../pty/pipe.ts";
 import { pythonRepl, shellRepl } from "../pty/repl.ts";
 import { run } from "../pty/run.ts";
@@ -78,4 +78,13 @@ Deno.test({
 Deno.test("shellRepl returns each command's output", async () => {
   await using sh = await shellRepl(undefined, { timeout: 5_000 });
   assert.equal(await sh.run("echo $((1 + 2))"), "3\r\n");
+});
+
+Deno.test("a send after the peer closed is a SessionStateError naming the session", async () => {
+  await using sh = spawnPipe(["sh", "-c", "exit 0"], { timeout: 5_000 });
+  await sh.expect(EOF);
+  const error = await sh.sendLine("late").then(() => undefined, (e: unknown) => e);
+  assert.ok(error instanceof SessionStateError, String(error));
+  assert.equal(error.reason, "closed");
+  assert.match(error.message, /^Cannot send to the PipeSession: the peer closed its end/);
 });
