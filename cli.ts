@@ -11,7 +11,8 @@
  * ```
  *
  * Exit codes: 0 success; the child's code for `spawn`/`run`; 1 a pattern timed out;
- * 2 usage error; 3 EOF before a pattern matched; 128+N when the child died of signal N.
+ * 2 usage error; 3 EOF before a pattern matched; 126 the program could not be started, 127
+ * it was not found; 128+N when the child died of signal N.
  *
  * @example Run from a checkout
  * ```sh
@@ -67,6 +68,8 @@ Exit codes:
   1        a pattern timed out
   2        usage error
   3        EOF before a pattern matched
+  126      the program could not be started (not executable)
+  127      the program was not found
   128+N    the child died of signal N
 `;
 
@@ -81,6 +84,8 @@ dexpect> prompt:
   status             show the connection
   send brk|ip|ayt    send Break, Interrupt Process or Are You There
   continue           return to the session (also an empty line)
+  help, ?            list these commands
+  Ctrl-] (again)     send a literal Ctrl-] to the server
 
   --tls            connect with TLS (telnets)
   --log FILE       write everything the server sends to FILE
@@ -336,20 +341,61 @@ async function telnetCommand(args: string[]): Promise<number> {
   }
 }
 
-const PROMPT_HELP = "Commands: close, status, send brk|ip|ayt, continue";
+const PROMPT_HELP = `Commands:
+  close              close the connection and exit (also: quit)
+  status             show the connection
+  send brk|ip|ayt    send Break, Interrupt Process or Are You There
+  continue           return to the session (also an empty line)
+  help, ?            show this list
+  Ctrl-]             (typed again at once) send a literal Ctrl-] to the server`;
+
+/** Reads the first key at the prompt raw: a second Ctrl-] goes to the server at once. */
+async function firstKey(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<
+  { literal: true } | { literal: false; text: string; done: boolean }
+> {
+  if (!Deno.stdin.isTerminal()) return { literal: false, text: "", done: false };
+  Deno.stdin.setRaw(true);
+  let chunk: ReadableStreamReadResult<Uint8Array>;
+  try {
+    chunk = await reader.read();
+  } finally {
+    Deno.stdin.setRaw(false);
+  }
+  if (chunk.done) return { literal: false, text: "", done: true };
+  if (chunk.value[0] === 0x1d) return { literal: true };
+  const text = new TextDecoder().decode(chunk.value);
+  // Raw mode did not echo the key: show it, then let the terminal edit the rest of the line.
+  if (!/[\r\n]/.test(text)) await Deno.stdout.write(chunk.value);
+  return { literal: false, text, done: false };
+}
 
 /** telnet(1)'s escape prompt: one command, then back to the session (or close). */
 async function escapePrompt(session: Telnet, where: string): Promise<"close" | "continue"> {
   const reader = Deno.stdin.readable.getReader();
   try {
-    for (;;) {
+    for (let first = true;; first = false) {
       await Deno.stdout.write(encoder.encode("\r\ndexpect> "));
-      const { value, done } = await reader.read();
-      const line = done ? "close" : new TextDecoder().decode(value).trim();
-      const [command = "continue", what] = line.split(/\s+/);
+      let line = "";
+      let done = false;
+      if (first) {
+        const key = await firstKey(reader);
+        if (key.literal) {
+          await session.send(Uint8Array.of(0x1d));
+          return "continue";
+        }
+        ({ text: line, done } = key);
+      }
+      if (!done && !/[\r\n]/.test(line)) {
+        const next = await reader.read();
+        done = next.done;
+        if (next.value) line += new TextDecoder().decode(next.value);
+      }
+      line = line.trim();
+      const [command = "continue", what] = (done && !line ? "close" : line).split(/\s+/);
       if (command === "close" || command === "quit") return "close";
       if (command === "continue" || command === "") return "continue";
-      if (command === "status") console.log(`Connected to ${where}.`);
+      if (command === "help" || command === "?") console.log(PROMPT_HELP);
+      else if (command === "status") console.log(`Connected to ${where}.`);
       else if (command === "send" && what === "brk") await session.sendBreak();
       else if (command === "send" && what === "ip") await session.sendIntr();
       else if (command === "send" && what === "ayt") await session.areYouThere();
