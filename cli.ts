@@ -11,8 +11,8 @@
  * ```
  *
  * Exit codes: 0 success; the child's code for `spawn`/`run`; 1 a pattern timed out;
- * 2 usage error; 3 EOF before a pattern matched; 126 the program could not be started, 127
- * it was not found; 128+N when the child died of signal N.
+ * 2 usage error; 3 EOF before a pattern matched; 4 a dialogue failed (chat); 126 the program
+ * could not be started, 127 it was not found; 128+N when the child died of signal N.
  *
  * @example Run from a checkout
  * ```sh
@@ -29,9 +29,9 @@ import { SpawnError } from "./pty/errors.ts";
 import { PtySession, spawn } from "./pty/session.ts";
 import { stdioTerminal } from "./pty/terminal.ts";
 import { parsePattern, unescapeText } from "./expect/dialogue.ts";
-import { type ChatOpenStep, parseChat, runChat } from "./expect/chat.ts";
+import { type ChatOpenStep, parseChat } from "./expect/chat.ts";
+import { ChatError, playChat } from "./expect/chat_play.ts";
 import type { SessionObserver } from "./expect/observers.ts";
-import type { Session } from "./expect/session.ts";
 import { Telnet } from "./telnet/client.ts";
 import { serve } from "./telnet/server.ts";
 
@@ -41,7 +41,7 @@ const VERSION = "0.1.0";
 const encoder = new TextEncoder();
 
 /** Exit codes of the CLI, as documented in README and `--help`. */
-export const ExitCode = { ok: 0, timeout: 1, usage: 2, eof: 3 } as const;
+export const ExitCode = { ok: 0, timeout: 1, usage: 2, eof: 3, failed: 4 } as const;
 
 class UsageError extends Error {
   override name = "UsageError";
@@ -68,6 +68,7 @@ Exit codes:
   1        a pattern timed out
   2        usage error
   3        EOF before a pattern matched
+  4        a dialogue failed (a fail step, an unset variable or secret)
   126      the program could not be started (not executable)
   127      the program was not found
   128+N    the child died of signal N
@@ -97,11 +98,22 @@ Runs a dialogue file, one step a line:
 
   spawn CMD ARGS...     start a program in a pty
   connect HOST [PORT]   connect to a Telnet server
-  expect PATTERN        wait for an exact string, or /regex/flags ("..." keeps spaces)
-  send TEXT             type TEXT (C escapes: \\r \\n \\t \\xHH)
+  size COLSxROWS        window size of the following spawn/connect (and the current one)
+  expect PATTERN        wait for an exact string (the rest of the line), "text" (keeps
+                        spaces, C escapes), /regex/flags, eof or timeout
+  expect /re (\\S+)/ as NAME   capture group 1 into \${NAME} (named groups too)
+  expect {              alternatives, one a line: PATTERN [as NAME] [ACTION; ACTION...]
+    "--More--"  send " "; continue     actions: send, sendline, secret, fail, continue
+    /[#>] $/                           (continue waits again: paging)
+    timeout     fail "no prompt"
+  }
+  send TEXT             type TEXT (C escapes: \\r \\n \\t \\xHH); \${NAME} is replaced
   sendline TEXT         type TEXT and the line ending
+  secret ENV            type the value of environment variable ENV and the line ending;
+                        logs, recordings and errors show ***
+  fail MESSAGE          stop: the dialogue failed (exit code 4)
   timeout MS            deadline of each following expect (default 30000)
-  # comment
+  # comment             also after a step: " # " outside quotes
 
 Prints the output. After the last step it waits for the program to end and exits with
 its status (0 when the last step was on a connection).
@@ -167,6 +179,7 @@ function report(error: unknown, debug: boolean): number {
   if (error instanceof UsageError || error instanceof SyntaxError) return ExitCode.usage;
   if (error instanceof TimeoutError) return ExitCode.timeout;
   if (error instanceof EOFError) return ExitCode.eof;
+  if (error instanceof ChatError) return ExitCode.failed;
   if (error instanceof SpawnError) return error.code === "ENOENT" ? 127 : 126;
   return 1;
 }
@@ -415,15 +428,25 @@ async function chatCommand(args: string[]): Promise<number> {
   const steps = parseChat(
     await withFile("read the dialogue file", file, () => Deno.readTextFile(file)),
   );
+  if (!steps.some((s) => s.kind === "spawn" || s.kind === "connect")) {
+    throw new UsageError(`${file} has no spawn or connect step: nothing to talk to`);
+  }
   const show: SessionObserver[] = [
     (e) => void (e.type === "read" && Deno.stdout.writeSync(e.data)),
   ];
-  const open = (step: ChatOpenStep): Session | Promise<Session> =>
-    step.kind === "spawn"
-      ? spawn(step.command, { observers: show })
-      : Telnet.connect(step.host, step.port, { observers: show });
-  const session = await runChat(steps, { open });
+  const open = (step: ChatOpenStep & { cols?: number; rows?: number }) => {
+    const size = step.cols === undefined ? undefined : { cols: step.cols, rows: step.rows! };
+    return step.kind === "spawn"
+      ? spawn(step.command, { observers: show, ...size })
+      : Telnet.connect(step.host, step.port, {
+        observers: show,
+        ...(size ? { windowSize: size } : {}),
+      });
+  };
+  const outcome = await playChat(steps, { open, env: (name) => Deno.env.get(name) });
+  const session = outcome.session;
   try {
+    if (outcome.failed) throw outcome.failed.error;
     // A program is waited for (its output keeps showing); a connection just ends.
     if (!(session instanceof PtySession)) return ExitCode.ok;
     const end = await session.expect(EOF);

@@ -1,18 +1,21 @@
 // README's examples run as written (the import mapped to this checkout), as whoever runs the
 // tests: root's shell prompt is "# ", so examples must not rely on "$ ".
 import assert from "node:assert/strict";
+import { parseChat } from "../expect/chat.ts";
 
 const README = new URL("../README.md", import.meta.url);
 const MOD = new URL("../mod.ts", import.meta.url).href;
 
 /** The ```ts blocks under the README heading `heading`. */
-function blocks(heading: string): string[] {
+function blocks(heading: string, lang = "ts"): string[] {
   const text = Deno.readTextFileSync(README);
   const start = text.indexOf(`\n${heading}\n`);
   assert.ok(start >= 0, `README has no heading ${heading}`);
   const end = text.indexOf("\n## ", start + heading.length + 2);
   const section = text.slice(start, end < 0 ? undefined : end);
-  return [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+  return [...section.matchAll(new RegExp("```" + lang + "\\n([\\s\\S]*?)```", "g"))].map((m) =>
+    m[1]
+  );
 }
 
 async function runExample(code: string): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -32,7 +35,13 @@ async function runExample(code: string): Promise<{ code: number; stdout: string;
   }
 }
 
-for (const heading of ["## Drive a program in a pty", "## The expect DSL"]) {
+for (
+  const heading of [
+    "## Drive a program in a pty",
+    "## The expect DSL",
+    "### Dialogue files (`dexpect chat`)",
+  ]
+) {
   Deno.test(`README: the examples of "${heading.slice(3)}" run`, async () => {
     const found = blocks(heading);
     assert.ok(found.length > 0);
@@ -42,3 +51,12 @@ for (const heading of ["## Drive a program in a pty", "## The expect DSL"]) {
     }
   });
 }
+
+Deno.test("README: the dialogue file example parses", () => {
+  const [dialogue] = blocks("### Dialogue files (`dexpect chat`)", "text");
+  const steps = parseChat(dialogue);
+  assert.deepEqual(
+    [...new Set(steps.map((s) => s.kind))].sort(),
+    ["connect", "expect", "secret", "send", "sendline", "size", "timeout"],
+  );
+});
