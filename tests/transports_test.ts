@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { EOF } from "../expect/patterns.ts";
+import { EOF, TIMEOUT } from "../expect/patterns.ts";
 import { SessionStateError, TimeoutError } from "../expect/errors.ts";
 import { spawnPipe } from "../pty/pipe.ts";
 import { pythonRepl, shellRepl } from "../pty/repl.ts";
@@ -87,4 +87,19 @@ Deno.test("a send after the peer closed is a SessionStateError naming the sessio
   assert.ok(error instanceof SessionStateError, String(error));
   assert.equal(error.reason, "closed");
   assert.match(error.message, /^Cannot send to the PipeSession: the peer closed its end/);
+});
+
+Deno.test("run: a TIMEOUT event is answered once, at the run's deadline", async () => {
+  let calls = 0;
+  const started = performance.now();
+  const r = await run(["sh", "-c", "echo waiting; exec sleep 30"], {
+    timeout: 300,
+    events: [[TIMEOUT, () => void calls++]],
+  });
+  const took = performance.now() - started;
+  assert.equal(calls, 1);
+  assert.equal(r.timedOut, true);
+  assert.equal(r.output, "waiting\r\n");
+  assert.notEqual(r.signal, null); // ended by the close: SIGHUP
+  assert.ok(took >= 290 && took < 10_000, `${took} ms`);
 });
