@@ -333,7 +333,7 @@ async function telnetCommand(args: string[]): Promise<number> {
     tls: values.tls ?? false,
     timeout: 10_000,
     terminalTypes: [Deno.env.get("TERM") || "xterm"],
-    ...(terminal.size?.() ?? {}),
+    windowSize: terminal.size?.() ?? { cols: 80, rows: 24 }, // NAWS: the user's terminal
     observers: logTo(log),
     record: record?.writable,
   });

@@ -26,18 +26,20 @@ Deno.test({
   });
   const banner = await tn.readUntil("# ");
   assert.ok(banner.endsWith("# "), JSON.stringify(banner));
-  // busybox asked for DO ECHO, DO NAWS, WILL ECHO, WILL SGA: we refuse to echo and have no size.
+  // busybox asked for DO ECHO, DO NAWS, WILL ECHO, WILL SGA: we refuse to echo, send 80x24.
   assert.equal(tn.isEnabled("him", TelnetOption.ECHO), true);
   assert.equal(tn.isEnabled("him", TelnetOption.SGA), true);
   assert.equal(tn.isEnabled("us", TelnetOption.ECHO), false);
   assert.ok(trace.some((l) => l.endsWith("RCVD DO NAWS")), trace.join("\n"));
-  assert.ok(trace.some((l) => l.endsWith("SENT WONT NAWS")), trace.join("\n"));
+  assert.ok(trace.some((l) => l.endsWith("SENT WILL NAWS")), trace.join("\n"));
 
   await tn.sendLine(SET_PROMPT);
   await tn.expect(PROMPT);
   await tn.sendLine("echo $((6 * 7)); printf 'a\\377b\\n'");
   const { before } = await tn.expect(PROMPT);
   assert.equal(before, "echo $((6 * 7)); printf 'a\\377b\\n'\r\n42\r\na\ufffdb\r\n");
+  await tn.sendLine("stty size");
+  assert.equal((await tn.expect(PROMPT)).before, "stty size\r\n24 80\r\n");
 
   // Interrupt once the job runs: a shell that is still starting it would swallow the ^C.
   await tn.sendLine("sh -c 'echo st''arted; exec sleep 30'");
