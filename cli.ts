@@ -410,7 +410,7 @@ async function escapePrompt(session: Telnet, where: string): Promise<"close" | "
       if (command === "help" || command === "?") console.log(PROMPT_HELP);
       else if (command === "status") console.log(`Connected to ${where}.`);
       else if (command === "send" && what === "brk") await session.sendBreak();
-      else if (command === "send" && what === "ip") await session.sendIntr();
+      else if (command === "send" && what === "ip") await session.sendInterruptProcess();
       else if (command === "send" && what === "ayt") await session.areYouThere();
       else console.log(`?Invalid command. ${PROMPT_HELP}`);
       if (command !== "status" && command !== "send") continue;

@@ -94,7 +94,8 @@ const EAGER_PATTERNS = [idle(0), EOF] as const;
  * `readVeryLazy`. Where telnetlib raised `EOFError` the engine's {@linkcode EOFError} is
  * thrown.
  *
- * As a session: `sendLine` ends lines with `"\r\n"`, `sendIntr` sends IAC IP, `sendBreak` IAC
+ * As a session: `sendLine` ends lines with `"\r\n"`, `sendIntr` sends ETX (Ctrl-C) as data and
+ * `sendInterruptProcess` IAC IP, `sendBreak` IAC
  * BRK, `areYouThere` IAC AYT, `resize` reports the window size with NAWS (RFC 1073), and
  * `interact()` forwards the user's terminal size to it.
  *

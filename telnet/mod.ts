@@ -5,7 +5,8 @@
  *
  * - {@linkcode Telnet}: the client. A session of the expect DSL (`expect`, `sendLine`, ...)
  *   with Python telnetlib's whole API in camelCase (`readUntil`, `readVeryEager`, `write`,
- *   `setOptionNegotiationCallback`, ...), TLS, NAWS on `resize`, IAC IP on `sendIntr`.
+ *   `setOptionNegotiationCallback`, ...), TLS, NAWS on `resize`, ETX on `sendIntr` (IAC IP on
+ *   `sendInterruptProcess`).
  * - {@linkcode serve}: a Telnet server on 127.0.0.1 whose handler scripts each connection
  *   with the same DSL ({@linkcode TelnetServerSession}), or that runs a program in a pty per
  *   connection, as telnetd does.

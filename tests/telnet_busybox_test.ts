@@ -44,7 +44,7 @@ Deno.test({
   // Interrupt once the job runs: a shell that is still starting it would swallow the ^C.
   await tn.sendLine("sh -c 'echo st''arted; exec sleep 30'");
   await tn.expect("started\r\n");
-  await tn.sendControl("c"); // busybox telnetd ignores IAC IP: the pty's own ^C
+  await tn.sendIntr(); // ETX: busybox telnetd ignores IAC IP
   await tn.expect(PROMPT);
 
   await tn.sendLine("exit");

@@ -110,18 +110,19 @@ Deno.test("write doubles IAC and follows NVT line rules; sendLine ends with CR L
   assert.deepEqual(got, [...wire]);
 });
 
-Deno.test("sendIntr, sendBreak and areYouThere send IAC IP, IAC BRK and IAC AYT", async () => {
+Deno.test("sendInterruptProcess, sendBreak, areYouThere send IAC IP, BRK, AYT; sendIntr ETX", async () => {
   await using peer = scriptedPeer(async (conn) => {
-    // Echoed back, the commands are received as commands: no data, then EOF.
-    await writeAll(conn, await readBytes(conn, 6));
+    // Echoed back, the commands are received as commands: only ETX is data, then EOF.
+    await writeAll(conn, await readBytes(conn, 7));
   });
   await using tn = await Telnet.connect("127.0.0.1", peer.port, { timeout: 5_000, encoding: null });
-  await tn.sendIntr();
+  await tn.sendInterruptProcess();
+  await tn.sendIntr(); // the byte a user's Ctrl-C sends in character mode
   await tn.sendBreak();
   await tn.areYouThere();
   const commands: number[] = [];
   using _ = tn.observeTelnet((e) => void (e.type === "command" && commands.push(e.command)));
-  assert.deepEqual([...await tn.readAll()], []);
+  assert.deepEqual([...await tn.readAll()], [0x03]);
   assert.deepEqual(commands, [IP, BRK, AYT]);
 });
 
