@@ -79,16 +79,16 @@ const CONFIG = Array.from({ length: 30 }, (_, i) => `interface Gi0/${i}\r\n desc
 
 async function device(s: TelnetServerSession): Promise<void> {
   await s.send("\r\nUser Access Verification\r\n\r\nUsername: ");
-  const user = (await s.expect("\r\n")).before;
+  const user = await s.readLine(); // CR LF, CR NUL or a lone CR: any client's Enter key
   await s.send(`${user}\r\n`); // echo the name ...
   await s.negotiate(TelnetCommand.WILL, TelnetOption.ECHO); // ... but not the password
   await s.send("Password: ");
-  const password = (await s.expect("\r\n")).before;
+  const password = await s.readLine();
   await s.negotiate(TelnetCommand.WONT, TelnetOption.ECHO);
   if (user !== "admin" || password !== "cisco") return void (await s.sendLine("% Denied"));
   await s.send(`\r\n${DEVICE}`);
   while (true) {
-    const { before: line } = await s.expect("\r\n");
+    const line = await s.readLine();
     await s.send(`${line}\r\n`);
     if (line === "show version") {
       await s.send("dexpect IOS 15.2(4)M, mock device\r\nlab-router uptime is 3 days\r\n");

@@ -31,8 +31,10 @@
  *   timeout: 5_000,
  *   handler: async (session) => {
  *     await session.send("router> ");
- *     await session.expect("show version\r\n");
- *     await session.send("Version 1.0\r\nrouter> ");
+ *     // readLine(): CR LF, CR NUL or a lone CR, as real clients end lines
+ *     if (await session.readLine() === "show version") {
+ *       await session.send("Version 1.0\r\nrouter> ");
+ *     }
  *   },
  * });
  * await using tn = await Telnet.connect("127.0.0.1", device.addr.port, { timeout: 5_000 });
