@@ -33,6 +33,9 @@ import { type ChatOpenStep, parseChat } from "./expect/chat.ts";
 import { ChatError, playChat } from "./expect/chat_play.ts";
 import type { SessionObserver } from "./expect/observers.ts";
 import { Telnet } from "./telnet/client.ts";
+import { TelnetOption } from "./telnet/constants.ts";
+import { autoNvtMode, NvtLineEditor, type NvtMode } from "./telnet/line_mode.ts";
+import type { InteractResult, InteractTerminal } from "./expect/interact.ts";
 import { serve } from "./telnet/server.ts";
 
 export type { ExitStatus };
@@ -82,7 +85,10 @@ terminal is in raw mode and its size goes to the server (NAWS). Ctrl-] opens the
 dexpect> prompt:
 
   close              close the connection and exit
-  status             show the connection
+  status             show the connection and the input mode
+  mode [line|character|auto]   show or set the input mode: line (local echo and
+                     editing, sent on Enter) or character (each key at once); auto
+                     picks character mode when the server echoes
   send brk|ip|ayt    send Break, Interrupt Process or Are You There
   continue           return to the session (also an empty line)
   help, ?            list these commands
@@ -337,16 +343,21 @@ async function telnetCommand(args: string[]): Promise<number> {
     observers: logTo(log),
     record: record?.writable,
   });
+  // NVT line mode (local echo and editing) unless the server echoes, or the user chose.
+  const mode: ModeState = {
+    forced: undefined,
+    current: () => mode.forced ?? autoNvtMode(session.isEnabled("him", TelnetOption.ECHO)),
+  };
   try {
     session.timeout = null;
     console.error(`Connected to ${host}.\nEscape character is '^]'.`);
     for (;;) {
-      const end = await session.interact({ terminal, escapeCharacter: 0x1d });
+      const end = await interactNvt(session, terminal, mode);
       if (end.reason === "eof") {
         console.error("Connection closed by foreign host.");
         return ExitCode.ok;
       }
-      if (await escapePrompt(session, `${host} port ${port}`) === "close") return ExitCode.ok;
+      if (await escapePrompt(session, `${host} port ${port}`, mode) === "close") return ExitCode.ok;
     }
   } finally {
     await session.close();
@@ -354,13 +365,45 @@ async function telnetCommand(args: string[]): Promise<number> {
   }
 }
 
+function modeLine(mode: ModeState): string {
+  const how = mode.forced === undefined ? "chosen by the server's ECHO" : "set with mode";
+  return `Mode: ${mode.current()} (${how})`;
+}
+
 const PROMPT_HELP = `Commands:
   close              close the connection and exit (also: quit)
-  status             show the connection
+  status             show the connection and the input mode
+  mode [line|character|auto]   show or set the input mode: line (local echo and
+                     editing, sent on Enter) or character (each key at once); auto
+                     picks character mode when the server echoes
   send brk|ip|ayt    send Break, Interrupt Process or Are You There
   continue           return to the session (also an empty line)
   help, ?            show this list
   Ctrl-]             (typed again at once) send a literal Ctrl-] to the server`;
+
+interface ModeState {
+  forced: NvtMode | undefined;
+  current(): NvtMode;
+}
+
+/** interact() with telnet(1)'s NVT line mode: a line editor with local echo as input filter. */
+async function interactNvt(
+  session: Telnet,
+  terminal: InteractTerminal,
+  mode: ModeState,
+): Promise<InteractResult> {
+  const screen = terminal.writable.getWriter();
+  try {
+    const editor = new NvtLineEditor((bytes) => void screen.write(bytes).catch(() => {}));
+    return await session.interact({
+      terminal: { ...terminal, writable: new WritableStream({ write: (c) => screen.write(c) }) },
+      escapeCharacter: 0x1d,
+      inputFilter: (keys) => editor.feed(keys, mode.current()),
+    });
+  } finally {
+    screen.releaseLock();
+  }
+}
 
 /** Reads the first key at the prompt raw: a second Ctrl-] goes to the server at once. */
 async function firstKey(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<
@@ -383,7 +426,11 @@ async function firstKey(reader: ReadableStreamDefaultReader<Uint8Array>): Promis
 }
 
 /** telnet(1)'s escape prompt: one command, then back to the session (or close). */
-async function escapePrompt(session: Telnet, where: string): Promise<"close" | "continue"> {
+async function escapePrompt(
+  session: Telnet,
+  where: string,
+  mode: ModeState,
+): Promise<"close" | "continue"> {
   const reader = Deno.stdin.readable.getReader();
   try {
     for (let first = true;; first = false) {
@@ -408,8 +455,15 @@ async function escapePrompt(session: Telnet, where: string): Promise<"close" | "
       if (command === "close" || command === "quit") return "close";
       if (command === "continue" || command === "") return "continue";
       if (command === "help" || command === "?") console.log(PROMPT_HELP);
-      else if (command === "status") console.log(`Connected to ${where}.`);
-      else if (command === "send" && what === "brk") await session.sendBreak();
+      else if (command === "status") {
+        console.log(`Connected to ${where}.\n${modeLine(mode)}`);
+      } else if (
+        command === "mode" && (what === undefined || /^(line|character|auto)$/.test(what))
+      ) {
+        if (what !== undefined) mode.forced = what === "auto" ? undefined : what as NvtMode;
+        console.log(modeLine(mode));
+        continue;
+      } else if (command === "send" && what === "brk") await session.sendBreak();
       else if (command === "send" && what === "ip") await session.sendInterruptProcess();
       else if (command === "send" && what === "ayt") await session.areYouThere();
       else console.log(`?Invalid command. ${PROMPT_HELP}`);

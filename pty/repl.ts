@@ -44,16 +44,18 @@ export class Repl implements AsyncDisposable {
   /** The unique continuation prompt (after an incomplete line). */
   readonly continuation: string;
 
+  /** What the main and continuation prompts look like on screen. */
+  readonly #marks: { main: string | RegExp; more: string | RegExp };
+
   /**
    * Wraps a session whose REPL already shows `prompt`. Use {@linkcode replwrap}.
    *
    * @param session The REPL's session.
-   * @param prompt The unique main prompt.
+   * @param prompt The unique main prompt (for {@linkcode shellRepl}: the start of its mark).
    * @param continuation The unique continuation prompt.
+   * @param marks Patterns for the prompts as shown, when they are not `prompt` and
+   *   `continuation` literally (a RegExp whose group 1 is the exit status).
    */
-  /** What the main and continuation prompts look like on screen. */
-  readonly #marks: { main: string | RegExp; more: string | RegExp };
-
   constructor(
     session: PtySession,
     prompt: string,
@@ -160,6 +162,7 @@ export class Repl implements AsyncDisposable {
  * switches (bash 5.2's readline) and cursor position queries (busybox sh).
  */
 function cleanBefore(text: string): string {
+  // deno-lint-ignore no-control-regex
   return text.replace(/\x1b\[\?2004[hl]\r?|\x1b\[6n/g, "");
 }
 

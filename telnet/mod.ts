@@ -144,3 +144,4 @@ export {
   type TelnetServer,
   TelnetServerSession,
 } from "./server.ts";
+export { autoNvtMode, NvtLineEditor, type NvtMode } from "./line_mode.ts";
