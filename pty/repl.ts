@@ -29,11 +29,11 @@ export interface ReplOptions extends PtySessionOptions<string> {
  * the next prompt. Create one with {@linkcode replwrap}, {@linkcode shellRepl} or
  * {@linkcode pythonRepl}.
  *
- * @example Evaluate in Python
+ * @example Run shell commands
  * ```ts
- * import { pythonRepl } from "@dexpect/dexpect/pty";
- * await using py = await pythonRepl();
- * console.log(await py.run("print(6 * 7)")); // "42\r\n"
+ * import { shellRepl } from "@dexpect/dexpect/pty";
+ * await using sh = await shellRepl();
+ * console.log(await sh.run("echo $((6 * 7))")); // "42\r\n"
  * ```
  */
 export class Repl implements AsyncDisposable {
@@ -258,8 +258,8 @@ export async function shellRepl(
  * @param options Spawn and session settings.
  * @returns The REPL.
  *
- * @example Run Python code one statement at a time
- * ```ts
+ * @example Run Python code one statement at a time (not run as a doc test: python3 may be missing)
+ * ```ts ignore
  * import { pythonRepl } from "@dexpect/dexpect/pty";
  * await using py = await pythonRepl();
  * console.log(await py.run("x = 6\nprint(x * 7)")); // "42\r\n"
