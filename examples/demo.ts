@@ -2,6 +2,7 @@
 // Telnet part) a mock device over an in-process Telnet server on 127.0.0.1.
 import { EOF } from "../expect/patterns.ts";
 import { spawn } from "../pty/session.ts";
+import { SpawnError } from "../pty/errors.ts";
 import { Telnet } from "../telnet/client.ts";
 import { TelnetCommand, TelnetOption } from "../telnet/constants.ts";
 import { serve, type TelnetServerSession } from "../telnet/server.ts";
@@ -54,10 +55,17 @@ async function shellPart(): Promise<void> {
 
 async function replPart(): Promise<void> {
   console.log(bold("A Python REPL"));
-  await using py = spawn(["python3", "-q"], {
-    env: { PYTHONSTARTUP: "", TERM: "dumb", PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" },
-    timeout: 10_000,
-  });
+  let spawned;
+  try {
+    spawned = spawn(["python3", "-q"], {
+      env: { PYTHONSTARTUP: "", TERM: "dumb", PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" },
+      timeout: 10_000,
+    });
+  } catch (error) {
+    if (!(error instanceof SpawnError && error.code === "ENOENT")) throw error;
+    return console.log(`  ${dim("skipped: python3 is not installed")}`);
+  }
+  await using py = spawned;
   await py.expect(">>> ");
   for (const line of ["sum(range(101))", "'dexpect'.upper()"]) {
     await py.sendLine(line);

@@ -86,7 +86,9 @@ function isPeerGone(error: unknown): boolean {
  * using listener = Deno.listen({ hostname: "127.0.0.1", port: 2323 });
  * await using session = new TelnetSession(await listener.accept(), { timeout: 10_000 });
  * await session.send("login: ");
- * const { before: user } = await session.expect("\r\n");
+ * // Clients end lines with CR LF, CR NUL (read as CR) or a lone CR
+ * // (TelnetServerSession.readLine() handles all three).
+ * const { before: user } = await session.expect(/\r\n?|\n/);
  * ```
  */
 export class TelnetSession<D extends Data = string> extends Session<D> {
