@@ -81,8 +81,9 @@ const COMMAND_HELP: Record<string, string> = {
   telnet: `Usage: dexpect telnet HOST [PORT] [--tls] [--log FILE] [--record FILE.cast]
 
 An interactive Telnet client, like telnet(1). PORT defaults to 23 (992 with --tls). Your
-terminal is in raw mode and its size goes to the server (NAWS). Ctrl-] opens the
-dexpect> prompt:
+terminal's size goes to the server (NAWS). While the server does not echo, keys are echoed
+and edited locally and each line is sent on Enter (NVT line mode); once it echoes (WILL
+ECHO), each key goes out at once (character mode). Ctrl-] opens the dexpect> prompt:
 
   close              close the connection and exit
   status             show the connection and the input mode
