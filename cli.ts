@@ -13,7 +13,8 @@
  * ```
  *
  * Exit codes: 0 success; the child's code for `spawn`/`run`; 1 a pattern timed out;
- * 2 usage error; 3 EOF before a pattern matched; 128+N when the child died of signal N.
+ * 2 usage error; 3 EOF before a pattern matched; 4 a dialogue failed (chat); 126 the program
+ * could not be started, 127 it was not found; 128+N when the child died of signal N.
  *
  * @example Run from a checkout
  * ```sh
@@ -30,10 +31,13 @@ import { SpawnError } from "./pty/errors.ts";
 import { PtySession, spawn } from "./pty/session.ts";
 import { stdioTerminal } from "./pty/terminal.ts";
 import { parsePattern, unescapeText } from "./expect/dialogue.ts";
-import { type ChatOpenStep, parseChat, runChat } from "./expect/chat.ts";
+import { type ChatOpenStep, parseChat } from "./expect/chat.ts";
+import { ChatError, playChat } from "./expect/chat_play.ts";
 import type { SessionObserver } from "./expect/observers.ts";
-import type { Session } from "./expect/session.ts";
 import { Telnet } from "./telnet/client.ts";
+import { TelnetOption } from "./telnet/constants.ts";
+import { autoNvtMode, NvtLineEditor, type NvtMode } from "./telnet/line_mode.ts";
+import type { InteractResult, InteractTerminal } from "./expect/interact.ts";
 import { serve } from "./telnet/server.ts";
 import { playCassette, serveReplay } from "./cassette/serve.ts";
 import { type Cassette, parseCassette } from "./cassette/format.ts";
@@ -44,7 +48,7 @@ const VERSION = "0.1.0";
 const encoder = new TextEncoder();
 
 /** Exit codes of the CLI, as documented in README and `--help`. */
-export const ExitCode = { ok: 0, timeout: 1, usage: 2, eof: 3 } as const;
+export const ExitCode = { ok: 0, timeout: 1, usage: 2, eof: 3, failed: 4 } as const;
 
 class UsageError extends Error {
   override name = "UsageError";
@@ -73,6 +77,9 @@ Exit codes:
   1        a pattern timed out
   2        usage error
   3        EOF before a pattern matched
+  4        a dialogue failed (a fail step, an unset variable or secret)
+  126      the program could not be started (not executable)
+  127      the program was not found
   128+N    the child died of signal N
 `;
 
@@ -80,13 +87,19 @@ const COMMAND_HELP: Record<string, string> = {
   telnet: `Usage: dexpect telnet HOST [PORT] [--tls] [--log FILE] [--record FILE.cast]
 
 An interactive Telnet client, like telnet(1). PORT defaults to 23 (992 with --tls). Your
-terminal is in raw mode and its size goes to the server (NAWS). Ctrl-] opens the
-dexpect> prompt:
+terminal's size goes to the server (NAWS). While the server does not echo, keys are echoed
+and edited locally and each line is sent on Enter (NVT line mode); once it echoes (WILL
+ECHO), each key goes out at once (character mode). Ctrl-] opens the dexpect> prompt:
 
   close              close the connection and exit
-  status             show the connection
+  status             show the connection and the input mode
+  mode [line|character|auto]   show or set the input mode: line (local echo and
+                     editing, sent on Enter) or character (each key at once); auto
+                     picks character mode when the server echoes
   send brk|ip|ayt    send Break, Interrupt Process or Are You There
   continue           return to the session (also an empty line)
+  help, ?            list these commands
+  Ctrl-] (again)     send a literal Ctrl-] to the server
 
   --tls            connect with TLS (telnets)
   --log FILE       write everything the server sends to FILE
@@ -98,11 +111,22 @@ Runs a dialogue file, one step a line:
 
   spawn CMD ARGS...     start a program in a pty
   connect HOST [PORT]   connect to a Telnet server
-  expect PATTERN        wait for an exact string, or /regex/flags ("..." keeps spaces)
-  send TEXT             type TEXT (C escapes: \\r \\n \\t \\xHH)
+  size COLSxROWS        window size of the following spawn/connect (and the current one)
+  expect PATTERN        wait for an exact string (the rest of the line), "text" (keeps
+                        spaces, C escapes), /regex/flags, eof or timeout
+  expect /re (\\S+)/ as NAME   capture group 1 into \${NAME} (named groups too)
+  expect {              alternatives, one a line: PATTERN [as NAME] [ACTION; ACTION...]
+    "--More--"  send " "; continue     actions: send, sendline, secret, fail, continue
+    /[#>] $/                           (continue waits again: paging)
+    timeout     fail "no prompt"
+  }
+  send TEXT             type TEXT (C escapes: \\r \\n \\t \\xHH); \${NAME} is replaced
   sendline TEXT         type TEXT and the line ending
+  secret ENV            type the value of environment variable ENV and the line ending;
+                        logs, recordings and errors show ***
+  fail MESSAGE          stop: the dialogue failed (exit code 4)
   timeout MS            deadline of each following expect (default 30000)
-  # comment
+  # comment             also after a step: " # " outside quotes
 
 Prints the output. After the last step it waits for the program to end and exits with
 its status (0 when the last step was on a connection).
@@ -181,6 +205,7 @@ function report(error: unknown, debug: boolean): number {
   if (error instanceof UsageError || error instanceof SyntaxError) return ExitCode.usage;
   if (error instanceof TimeoutError) return ExitCode.timeout;
   if (error instanceof EOFError) return ExitCode.eof;
+  if (error instanceof ChatError) return ExitCode.failed;
   if (error instanceof SpawnError) return error.code === "ENOENT" ? 127 : 126;
   return 1;
 }
@@ -334,20 +359,25 @@ async function telnetCommand(args: string[]): Promise<number> {
     tls: values.tls ?? false,
     timeout: 10_000,
     terminalTypes: [Deno.env.get("TERM") || "xterm"],
-    ...(terminal.size?.() ?? {}),
+    windowSize: terminal.size?.() ?? { cols: 80, rows: 24 }, // NAWS: the user's terminal
     observers: logTo(log),
     record: record?.writable,
   });
+  // NVT line mode (local echo and editing) unless the server echoes, or the user chose.
+  const mode: ModeState = {
+    forced: undefined,
+    current: () => mode.forced ?? autoNvtMode(session.isEnabled("him", TelnetOption.ECHO)),
+  };
   try {
     session.timeout = null;
     console.error(`Connected to ${host}.\nEscape character is '^]'.`);
     for (;;) {
-      const end = await session.interact({ terminal, escapeCharacter: 0x1d });
+      const end = await interactNvt(session, terminal, mode);
       if (end.reason === "eof") {
         console.error("Connection closed by foreign host.");
         return ExitCode.ok;
       }
-      if (await escapePrompt(session, `${host} port ${port}`) === "close") return ExitCode.ok;
+      if (await escapePrompt(session, `${host} port ${port}`, mode) === "close") return ExitCode.ok;
     }
   } finally {
     await session.close();
@@ -355,22 +385,106 @@ async function telnetCommand(args: string[]): Promise<number> {
   }
 }
 
-const PROMPT_HELP = "Commands: close, status, send brk|ip|ayt, continue";
+function modeLine(mode: ModeState): string {
+  const how = mode.forced === undefined ? "chosen by the server's ECHO" : "set with mode";
+  return `Mode: ${mode.current()} (${how})`;
+}
+
+const PROMPT_HELP = `Commands:
+  close              close the connection and exit (also: quit)
+  status             show the connection and the input mode
+  mode [line|character|auto]   show or set the input mode: line (local echo and
+                     editing, sent on Enter) or character (each key at once); auto
+                     picks character mode when the server echoes
+  send brk|ip|ayt    send Break, Interrupt Process or Are You There
+  continue           return to the session (also an empty line)
+  help, ?            show this list
+  Ctrl-]             (typed again at once) send a literal Ctrl-] to the server`;
+
+interface ModeState {
+  forced: NvtMode | undefined;
+  current(): NvtMode;
+}
+
+/** interact() with telnet(1)'s NVT line mode: a line editor with local echo as input filter. */
+async function interactNvt(
+  session: Telnet,
+  terminal: InteractTerminal,
+  mode: ModeState,
+): Promise<InteractResult> {
+  const screen = terminal.writable.getWriter();
+  try {
+    const editor = new NvtLineEditor((bytes) => void screen.write(bytes).catch(() => {}));
+    return await session.interact({
+      terminal: { ...terminal, writable: new WritableStream({ write: (c) => screen.write(c) }) },
+      escapeCharacter: 0x1d,
+      inputFilter: (keys) => editor.feed(keys, mode.current()),
+    });
+  } finally {
+    screen.releaseLock();
+  }
+}
+
+/** Reads the first key at the prompt raw: a second Ctrl-] goes to the server at once. */
+async function firstKey(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<
+  { literal: true } | { literal: false; text: string; done: boolean }
+> {
+  if (!Deno.stdin.isTerminal()) return { literal: false, text: "", done: false };
+  Deno.stdin.setRaw(true);
+  let chunk: ReadableStreamReadResult<Uint8Array>;
+  try {
+    chunk = await reader.read();
+  } finally {
+    Deno.stdin.setRaw(false);
+  }
+  if (chunk.done) return { literal: false, text: "", done: true };
+  if (chunk.value[0] === 0x1d) return { literal: true };
+  const text = new TextDecoder().decode(chunk.value);
+  // Raw mode did not echo the key: show it, then let the terminal edit the rest of the line.
+  if (!/[\r\n]/.test(text)) await Deno.stdout.write(chunk.value);
+  return { literal: false, text, done: false };
+}
 
 /** telnet(1)'s escape prompt: one command, then back to the session (or close). */
-async function escapePrompt(session: Telnet, where: string): Promise<"close" | "continue"> {
+async function escapePrompt(
+  session: Telnet,
+  where: string,
+  mode: ModeState,
+): Promise<"close" | "continue"> {
   const reader = Deno.stdin.readable.getReader();
   try {
-    for (;;) {
+    for (let first = true;; first = false) {
       await Deno.stdout.write(encoder.encode("\r\ndexpect> "));
-      const { value, done } = await reader.read();
-      const line = done ? "close" : new TextDecoder().decode(value).trim();
-      const [command = "continue", what] = line.split(/\s+/);
+      let line = "";
+      let done = false;
+      if (first) {
+        const key = await firstKey(reader);
+        if (key.literal) {
+          await session.send(Uint8Array.of(0x1d));
+          return "continue";
+        }
+        ({ text: line, done } = key);
+      }
+      if (!done && !/[\r\n]/.test(line)) {
+        const next = await reader.read();
+        done = next.done;
+        if (next.value) line += new TextDecoder().decode(next.value);
+      }
+      line = line.trim();
+      const [command = "continue", what] = (done && !line ? "close" : line).split(/\s+/);
       if (command === "close" || command === "quit") return "close";
       if (command === "continue" || command === "") return "continue";
-      if (command === "status") console.log(`Connected to ${where}.`);
-      else if (command === "send" && what === "brk") await session.sendBreak();
-      else if (command === "send" && what === "ip") await session.sendIntr();
+      if (command === "help" || command === "?") console.log(PROMPT_HELP);
+      else if (command === "status") {
+        console.log(`Connected to ${where}.\n${modeLine(mode)}`);
+      } else if (
+        command === "mode" && (what === undefined || /^(line|character|auto)$/.test(what))
+      ) {
+        if (what !== undefined) mode.forced = what === "auto" ? undefined : what as NvtMode;
+        console.log(modeLine(mode));
+        continue;
+      } else if (command === "send" && what === "brk") await session.sendBreak();
+      else if (command === "send" && what === "ip") await session.sendInterruptProcess();
       else if (command === "send" && what === "ayt") await session.areYouThere();
       else console.log(`?Invalid command. ${PROMPT_HELP}`);
       if (command !== "status" && command !== "send") continue;
@@ -388,15 +502,25 @@ async function chatCommand(args: string[]): Promise<number> {
   const steps = parseChat(
     await withFile("read the dialogue file", file, () => Deno.readTextFile(file)),
   );
+  if (!steps.some((s) => s.kind === "spawn" || s.kind === "connect")) {
+    throw new UsageError(`${file} has no spawn or connect step: nothing to talk to`);
+  }
   const show: SessionObserver[] = [
     (e) => void (e.type === "read" && Deno.stdout.writeSync(e.data)),
   ];
-  const open = (step: ChatOpenStep): Session | Promise<Session> =>
-    step.kind === "spawn"
-      ? spawn(step.command, { observers: show })
-      : Telnet.connect(step.host, step.port, { observers: show });
-  const session = await runChat(steps, { open });
+  const open = (step: ChatOpenStep & { cols?: number; rows?: number }) => {
+    const size = step.cols === undefined ? undefined : { cols: step.cols, rows: step.rows! };
+    return step.kind === "spawn"
+      ? spawn(step.command, { observers: show, ...size })
+      : Telnet.connect(step.host, step.port, {
+        observers: show,
+        ...(size ? { windowSize: size } : {}),
+      });
+  };
+  const outcome = await playChat(steps, { open, env: (name) => Deno.env.get(name) });
+  const session = outcome.session;
   try {
+    if (outcome.failed) throw outcome.failed.error;
     // A program is waited for (its output keeps showing); a connection just ends.
     if (!(session instanceof PtySession)) return ExitCode.ok;
     const end = await session.expect(EOF);

@@ -2,6 +2,7 @@
 // Telnet part) a mock device over an in-process Telnet server on 127.0.0.1.
 import { EOF } from "../expect/patterns.ts";
 import { spawn } from "../pty/session.ts";
+import { SpawnError } from "../pty/errors.ts";
 import { Telnet } from "../telnet/client.ts";
 import { TelnetCommand, TelnetOption } from "../telnet/constants.ts";
 import { serve, type TelnetServerSession } from "../telnet/server.ts";
@@ -54,10 +55,17 @@ async function shellPart(): Promise<void> {
 
 async function replPart(): Promise<void> {
   console.log(bold("A Python REPL"));
-  await using py = spawn(["python3", "-q"], {
-    env: { PYTHONSTARTUP: "", TERM: "dumb", PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" },
-    timeout: 10_000,
-  });
+  let spawned;
+  try {
+    spawned = spawn(["python3", "-q"], {
+      env: { PYTHONSTARTUP: "", TERM: "dumb", PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" },
+      timeout: 10_000,
+    });
+  } catch (error) {
+    if (!(error instanceof SpawnError && error.code === "ENOENT")) throw error;
+    return console.log(`  ${dim("skipped: python3 is not installed")}`);
+  }
+  await using py = spawned;
   await py.expect(">>> ");
   for (const line of ["sum(range(101))", "'dexpect'.upper()"]) {
     await py.sendLine(line);
@@ -79,16 +87,16 @@ const CONFIG = Array.from({ length: 30 }, (_, i) => `interface Gi0/${i}\r\n desc
 
 async function device(s: TelnetServerSession): Promise<void> {
   await s.send("\r\nUser Access Verification\r\n\r\nUsername: ");
-  const user = (await s.expect("\r\n")).before;
+  const user = await s.readLine(); // CR LF, CR NUL or a lone CR: any client's Enter key
   await s.send(`${user}\r\n`); // echo the name ...
   await s.negotiate(TelnetCommand.WILL, TelnetOption.ECHO); // ... but not the password
   await s.send("Password: ");
-  const password = (await s.expect("\r\n")).before;
+  const password = await s.readLine();
   await s.negotiate(TelnetCommand.WONT, TelnetOption.ECHO);
   if (user !== "admin" || password !== "cisco") return void (await s.sendLine("% Denied"));
   await s.send(`\r\n${DEVICE}`);
   while (true) {
-    const { before: line } = await s.expect("\r\n");
+    const line = await s.readLine();
     await s.send(`${line}\r\n`);
     if (line === "show version") {
       await s.send("dexpect IOS 15.2(4)M, mock device\r\nlab-router uptime is 3 days\r\n");

@@ -3,21 +3,55 @@
  * Dialogue files: the small scripting language of `dexpect chat`, one step a line.
  *
  * ```text
- * # comments and blank lines are ignored
- * spawn sh -c 'PS1="$ " sh'    # start a program in a pty (words split like a shell)
- * connect 127.0.0.1 2323       # or connect to a Telnet server
+ * # comments: a line starting with #, or " # " outside quotes
+ * size 120x40                  # window size of the following spawn/connect (cols x rows)
+ * spawn sh -c 'echo "a #b"'    # start a program in a pty (words split like a shell)
+ * connect ${host} 23           # or connect to a Telnet server; ${name} is a variable
  * timeout 5000                 # deadline of each following expect, in ms
  * expect $                     # an exact string (the rest of the line)
- * expect /\d+ files?/          # a regex, /.../flags
  * expect "$ "                  # quoted: keeps spaces, C escapes apply
- * sendline ls                  # text + the transport's line ending
+ * expect /Version (\S+)/ as version   # a regex; "as" captures group 1 (or the match)
+ * expect eof                   # the end of the output ("eof" quoted is the text)
+ * expect {                     # alternatives, each with its own actions (Tcl's expect {...})
+ *   "--More--"   send " "; continue      # continue: wait again (page through)
+ *   /[#>] $/                             # no action: go on with the next step
+ *   timeout      fail "no prompt"        # fail: stop the dialogue with this message
+ * }
+ * sendline show ${version}     # text + the transport's line ending
  * send \x03                    # C escapes: \r \n \t \xHH ...
+ * secret ROUTER_PASSWORD       # sendline the value of this environment variable, never logged
+ * fail "unreachable"           # stop the dialogue as failed
  * ```
+ *
+ * Run a parsed dialogue with {@linkcode playChat} (see `./chat_play.ts`).
  *
  * @module
  */
+import { EOF, TIMEOUT } from "./patterns.ts";
 import { parsePattern, unescapeText } from "./dialogue.ts";
-import type { Session } from "./session.ts";
+import { LexError, readCapture, readToken, splitActions, stripComment } from "./_chat_lex.ts";
+
+/** What an alternative waits for: exact text (may hold `${name}`), a RegExp, EOF or TIMEOUT. */
+export type ChatPattern = string | RegExp | typeof EOF | typeof TIMEOUT;
+
+/** What an alternative does once its pattern matched, in order. */
+export type ChatAction =
+  | { readonly kind: "send" | "sendline"; readonly text: string }
+  | { readonly kind: "secret"; readonly env: string }
+  | { readonly kind: "continue" }
+  | { readonly kind: "fail"; readonly message: string };
+
+/** One pattern of an `expect` step, the variable it captures into, and its actions. */
+export interface ChatAlternative {
+  /** The pattern. */
+  readonly pattern: ChatPattern;
+  /** The variable that receives group 1 (or the whole match; `before` for EOF/TIMEOUT). */
+  readonly capture?: string;
+  /** What to do when it matched; a last `continue` waits again. */
+  readonly actions: readonly ChatAction[];
+  /** Its 1-based line number. */
+  readonly line: number;
+}
 
 /** One step of a dialogue file; `line` is its 1-based line number. */
 export type ChatStep =
@@ -28,41 +62,150 @@ export type ChatStep =
     readonly port: number;
     readonly line: number;
   }
-  | { readonly kind: "expect"; readonly pattern: string | RegExp; readonly line: number }
+  | {
+    readonly kind: "expect";
+    readonly alternatives: readonly ChatAlternative[];
+    readonly line: number;
+  }
   | { readonly kind: "send" | "sendline"; readonly text: string; readonly line: number }
-  | { readonly kind: "timeout"; readonly ms: number; readonly line: number };
+  | { readonly kind: "secret"; readonly env: string; readonly line: number }
+  | { readonly kind: "fail"; readonly message: string; readonly line: number }
+  | { readonly kind: "timeout"; readonly ms: number; readonly line: number }
+  | { readonly kind: "size"; readonly cols: number; readonly rows: number; readonly line: number };
 
 /** The steps that start a session. */
 export type ChatOpenStep = Extract<ChatStep, { kind: "spawn" | "connect" }>;
 
-/** Splits `rest` into its argument and whether it was double-quoted; drops a comment. */
-function readArgument(
-  rest: string,
-  fail: (why: string) => never,
-): { value: string; quoted: boolean } {
-  const text = rest.trimStart();
-  if (!text.startsWith('"')) return { value: text.replace(/(^|\s)#.*$/, "").trim(), quoted: false };
-  const close = /^"((?:[^"\\]|\\.)*)"\s*(?:#.*)?$/.exec(text);
-  if (!close) fail("a double quote is not closed, or text follows it");
-  return { value: unescapeText(close![1]), quoted: true };
-}
-
-function parseLine(raw: string, line: number): ChatStep | undefined {
-  const match = /^\s*(\w+)(?:\s+(.*))?$/.exec(raw);
-  if (!match || raw.trimStart().startsWith("#")) return undefined;
-  const [, keyword, rest = ""] = match;
-  const fail = (why: string): never => {
+/** Thrown when a line cannot be read; the message names the line. */
+function failer(raw: string, line: number): (why: string) => never {
+  return (why) => {
     throw new SyntaxError(
       `Cannot read line ${line} of the dialogue (${JSON.stringify(raw.trim())}): ${why}`,
     );
   };
-  const { value, quoted } = readArgument(rest, fail);
+}
+
+/** The argument of a one-argument step: `"quoted"` (C escapes) or the rest of the line. */
+function readArgument(rest: string, fail: (why: string) => never): {
+  value: string;
+  quoted: boolean;
+} {
+  const text = rest.trim();
+  if (!text.startsWith('"')) return { value: text, quoted: false };
+  const token = lex(() => readToken(text), fail)!;
+  if (token.rest.trim() !== "") fail("text follows the closing double quote");
+  return { value: unescape(token.text.slice(1, -1), fail), quoted: true };
+}
+
+function lex<T>(f: () => T, fail: (why: string) => never): T {
+  try {
+    return f();
+  } catch (error) {
+    if (error instanceof LexError || error instanceof SyntaxError) fail(error.message);
+    throw error;
+  }
+}
+
+function unescape(text: string, fail: (why: string) => never): string {
+  return lex(() => unescapeText(text), fail);
+}
+
+/** A pattern token: `eof`, `timeout`, `"text"`, `/regex/flags` or a bare word. */
+function patternOf(token: string, fail: (why: string) => never): ChatPattern {
+  if (token === "eof") return EOF;
+  if (token === "timeout") return TIMEOUT;
+  if (token.startsWith('"')) return unescape(token.slice(1, -1), fail);
+  return lex(() => parsePattern(token), fail);
+}
+
+function envName(value: string, fail: (why: string) => never): string {
+  if (!/^[A-Za-z_]\w*$/.test(value)) fail("secret takes the name of an environment variable");
+  return value;
+}
+
+function parseAction(text: string, fail: (why: string) => never): ChatAction {
+  const [, word, rest = ""] = /^(\w+)(?:[ \t]+(.*))?$/s.exec(text) ?? [];
+  switch (word) {
+    case "send":
+    case "sendline": {
+      const { value, quoted } = readArgument(rest, fail);
+      return { kind: word, text: quoted ? value : unescape(value, fail) };
+    }
+    case "secret":
+      return { kind: "secret", env: envName(rest.trim(), fail) };
+    case "continue":
+      if (rest.trim() !== "") fail("continue takes nothing");
+      return { kind: "continue" };
+    case "fail":
+      return { kind: "fail", message: readArgument(rest, fail).value || "failed" };
+    default:
+      return fail(`unknown action "${text}"; use send, sendline, secret, continue or fail`);
+  }
+}
+
+/** `PATTERN [as NAME] [ACTION; ACTION...]`: one line of an `expect { ... }` block. */
+function parseAlternative(text: string, line: number, fail: (why: string) => never) {
+  const token = lex(() => readToken(text), fail)!;
+  const pattern = patternOf(token.text, fail);
+  const capture = readCapture(token.rest);
+  const actions = lex(() => splitActions(capture?.rest ?? token.rest), fail)
+    .map((a) => parseAction(a, fail));
+  const loop = actions.findIndex((a) => a.kind === "continue");
+  if (loop >= 0 && loop !== actions.length - 1) fail("continue must be the last action");
+  const alternative: ChatAlternative = capture
+    ? { pattern, capture: capture.name, actions, line }
+    : { pattern, actions, line };
+  return alternative;
+}
+
+/**
+ * `expect PATTERN [as NAME]` on one line. `eof`, `timeout`, a `"quoted"` string and a
+ * `/regex/` may be followed by `as NAME`; unquoted text is the whole rest of the line.
+ */
+function parseSingleExpect(rest: string, line: number, fail: (why: string) => never) {
+  const text = rest.trim();
+  if (text === "") fail("expect needs a pattern");
+  const regex = /^(\/.+\/[dgimsuvy]*)(?:[ \t]+as[ \t]+([A-Za-z_]\w*))?$/s.exec(text);
+  const special = /^(eof|timeout)(?:[ \t]+as[ \t]+([A-Za-z_]\w*))?$/.exec(text);
+  let alternative: ChatAlternative;
+  if (text.startsWith('"')) {
+    const token = lex(() => readToken(text), fail)!;
+    const capture = readCapture(token.rest);
+    if ((capture?.rest ?? token.rest).trim() !== "") {
+      fail('text follows the closing double quote (only "as NAME" may)');
+    }
+    const pattern = patternOf(token.text, fail);
+    alternative = capture
+      ? { pattern, capture: capture.name, actions: [], line }
+      : { pattern, actions: [], line };
+  } else if (special || (regex && parsePattern(regex[1]) instanceof RegExp)) {
+    const [, pattern, capture] = (special ?? regex)!;
+    alternative = capture === undefined
+      ? { pattern: patternOf(pattern, fail), actions: [], line }
+      : { pattern: patternOf(pattern, fail), capture, actions: [], line };
+  } else {
+    alternative = { pattern: lex(() => parsePattern(text), fail), actions: [], line };
+  }
+  return alternative;
+}
+
+function parseSize(value: string, fail: (why: string) => never) {
+  const m = /^(\d+)x(\d+)$/.exec(value);
+  const [cols, rows] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
+  if (!m || cols < 1 || rows < 1 || cols > 65535 || rows > 65535) {
+    fail("size takes COLSxROWS, e.g. 120x40");
+  }
+  return { cols, rows };
+}
+
+function parseLine(keyword: string, rest: string, line: number, raw: string): ChatStep {
+  const fail = failer(raw, line);
   switch (keyword) {
     case "spawn":
-      if (!value) fail("spawn needs a command");
-      return { kind: "spawn", command: value, line };
+      if (!rest.trim()) fail("spawn needs a command");
+      return { kind: "spawn", command: rest.trim(), line };
     case "connect": {
-      const [host, port = "23", extra] = value.split(/\s+/);
+      const [host, port = "23", extra] = rest.trim().split(/\s+/);
       const n = Number(port);
       if (!host || extra !== undefined || !Number.isInteger(n) || n < 1 || n > 65535) {
         fail("connect takes HOST [PORT]");
@@ -70,30 +213,41 @@ function parseLine(raw: string, line: number): ChatStep | undefined {
       return { kind: "connect", host, port: n, line };
     }
     case "expect":
-      if (value === "") fail("expect needs a pattern");
-      return { kind: "expect", pattern: quoted ? value : parsePattern(value), line };
+      return { kind: "expect", alternatives: [parseSingleExpect(rest, line, fail)], line };
     case "send":
-    case "sendline":
-      return { kind: keyword, text: quoted ? value : unescapeText(value), line };
+    case "sendline": {
+      const { value, quoted } = readArgument(rest, fail);
+      return { kind: keyword, text: quoted ? value : unescape(value, fail), line };
+    }
+    case "secret":
+      return { kind: "secret", env: envName(rest.trim(), fail), line };
+    case "fail":
+      return { kind: "fail", message: readArgument(rest, fail).value || "failed", line };
     case "timeout": {
+      const value = rest.trim();
       const ms = Number(value);
       if (!value || !Number.isFinite(ms) || ms < 0) fail("timeout takes milliseconds");
       return { kind: "timeout", ms, line };
     }
+    case "size":
+      return { kind: "size", ...parseSize(rest.trim(), fail), line };
     default:
       return fail(
-        `unknown step "${keyword}"; use spawn, connect, expect, send, sendline or timeout`,
+        `unknown step "${keyword}"; use spawn, connect, expect, send, sendline, secret, ` +
+          "fail, timeout or size",
       );
   }
 }
 
 /**
- * Reads a dialogue file into steps.
+ * Reads a dialogue file into steps. A dialogue without `spawn` or `connect` is valid: it
+ * runs against a session you give {@linkcode playChat}.
  *
  * @param text The file's contents.
  * @returns The steps, in order.
- * @throws {SyntaxError} Naming the line, on an unknown step or a malformed argument, or
- *   when the first step is not `spawn` or `connect`.
+ * @throws {SyntaxError} Naming the line, on an unknown step or action, a malformed argument,
+ *   an unclosed `expect {` block, or a step that needs a session before the first `spawn` or
+ *   `connect` of a dialogue that has one.
  *
  * @example Parse a dialogue
  * ```ts
@@ -105,68 +259,40 @@ function parseLine(raw: string, line: number): ChatStep | undefined {
  * ```
  */
 export function parseChat(text: string): ChatStep[] {
-  const steps = text.split(/\r?\n/).flatMap((raw, i) => parseLine(raw, i + 1) ?? []);
-  const first = steps.find((s) => s.kind !== "timeout");
-  if (first && first.kind !== "spawn" && first.kind !== "connect") {
+  const steps: ChatStep[] = [];
+  let block: { alternatives: ChatAlternative[]; line: number; raw: string } | undefined;
+  for (const [i, raw] of text.split(/\r?\n/).entries()) {
+    const line = i + 1;
+    const head = /^\s*(\w+)/.exec(raw)?.[1];
+    const code = stripComment(raw, head === "spawn").trim();
+    if (code === "") continue;
+    if (block) {
+      if (code === "}") {
+        if (block.alternatives.length === 0) failer(block.raw, block.line)("the block is empty");
+        steps.push({ kind: "expect", alternatives: block.alternatives, line: block.line });
+        block = undefined;
+      } else {
+        block.alternatives.push(parseAlternative(code, line, failer(raw, line)));
+      }
+      continue;
+    }
+    if (/^expect\s*\{$/.test(code)) {
+      block = { alternatives: [], line, raw };
+      continue;
+    }
+    const match = /^(\w+)(?:\s+(.*))?$/s.exec(code);
+    if (!match) failer(raw, line)("a line starts with a step name, e.g. expect or sendline");
+    steps.push(parseLine(match![1], match![2] ?? "", line, raw));
+  }
+  if (block) failer(block.raw, block.line)("the expect { block is not closed with }");
+  const first = steps.findIndex((s) => s.kind === "spawn" || s.kind === "connect");
+  const early = steps.slice(0, Math.max(first, 0)).find((s) =>
+    s.kind !== "timeout" && s.kind !== "size"
+  );
+  if (early) {
     throw new SyntaxError(
-      `Cannot run the dialogue: line ${first.line} comes before any spawn or connect`,
+      `Cannot run the dialogue: line ${early.line} comes before any spawn or connect`,
     );
   }
   return steps;
-}
-
-/** Options of {@linkcode runChat}. */
-export interface RunChatOptions {
-  /** Starts the session of a `spawn` or `connect` step (the caller owns the transports). */
-  open(step: ChatOpenStep): Session | Promise<Session>;
-  /** Called before each step runs, e.g. to trace it. */
-  onStep?(step: ChatStep): void;
-}
-
-/**
- * Runs dialogue steps. A `spawn` or `connect` step closes the previous session and opens
- * the next; `timeout` sets the deadline of the following `expect`s.
- *
- * @param steps The steps, from {@linkcode parseChat}.
- * @param options How to open sessions, and an optional trace callback.
- * @returns The last session, still open: the caller reads its end and closes it.
- * @throws {TimeoutError} When an `expect` times out.
- * @throws {EOFError} When the output ends before an `expect` matched.
- *
- * @example Play a dialogue against an in-memory peer
- * ```ts
- * import { parseChat, runChat } from "./chat.ts";
- * import { Session } from "./session.ts";
- *
- * const echo = () => new Session(new TransformStream<Uint8Array, Uint8Array>({}, undefined, { highWaterMark: 64 }));
- * const session = await runChat(parseChat("connect example 23\nsendline hi\nexpect hi"), {
- *   open: echo,
- * });
- * await session?.close();
- * ```
- */
-export async function runChat(
-  steps: readonly ChatStep[],
-  options: RunChatOptions,
-): Promise<Session | undefined> {
-  let session: Session | undefined;
-  let timeout: number | undefined;
-  for (const step of steps) {
-    options.onStep?.(step);
-    if (step.kind === "timeout") {
-      timeout = step.ms;
-      if (session) session.timeout = timeout;
-    } else if (step.kind === "spawn" || step.kind === "connect") {
-      await session?.close();
-      session = await options.open(step);
-      if (timeout !== undefined) session.timeout = timeout;
-    } else if (step.kind === "expect") {
-      await session!.expect(step.pattern);
-    } else if (step.kind === "send") {
-      await session!.send(step.text);
-    } else {
-      await session!.sendLine(step.text);
-    }
-  }
-  return session;
 }

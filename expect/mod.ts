@@ -82,10 +82,19 @@ export type {
 } from "./interact.ts";
 export { Session } from "./session.ts";
 export {
+  type ChatAction,
+  type ChatAlternative,
   type ChatOpenStep,
+  type ChatPattern,
   type ChatStep,
   parseChat,
+} from "./chat.ts";
+export {
+  ChatError,
+  type ChatOutcome,
+  playChat,
+  type PlayChatOptions,
   runChat,
   type RunChatOptions,
-} from "./chat.ts";
+} from "./chat_play.ts";
 export { parsePattern, unescapeText } from "./dialogue.ts";

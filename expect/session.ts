@@ -17,6 +17,7 @@ import { concatBytes, toWire } from "./_codec.ts";
 import { compilePatterns, type Entry } from "./_search.ts";
 import { ANY, checkDuration, controlCode, LINE } from "./_session_util.ts";
 import { runInteract } from "./_interact.ts";
+import { peerGone } from "./_peer_gone.ts";
 
 /**
  * An interactive session over a {@linkcode Channel}: wait for patterns in the peer's
@@ -357,8 +358,8 @@ export class Session<D extends Data = string> implements AsyncDisposable {
    * @param options `secret` to redact it from logs, recordings and error messages;
    * `charDelay` between characters; `signal` to cancel a delayed send.
    * @returns A promise that settles when the data was handed to the transport.
-   * @throws {SessionStateError} When the session is closed or its input was closed by
-   * `sendEof()`.
+   * @throws {SessionStateError} When the session is closed, its input was closed by
+   * `sendEof()`, or the peer no longer reads (its end of the pipe or socket is closed).
    *
    * @example Send text and bytes
    * ```ts
@@ -373,7 +374,11 @@ export class Session<D extends Data = string> implements AsyncDisposable {
    * ```
    */
   async send(data: string | Uint8Array, options?: SendOptions): Promise<void> {
-    await this.#engine.send(data, options);
+    try {
+      await this.#engine.send(data, options);
+    } catch (error) {
+      throw peerGone(error, this.constructor.name) ?? error;
+    }
   }
 
   /**

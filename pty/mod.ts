@@ -19,10 +19,10 @@
  * @example Drive a REPL
  * ```ts
  * import { spawn } from "@dexpect/dexpect/pty";
- * await using py = spawn("python3 -q");
- * await py.expect(">>> ");
- * await py.sendLine("2 ** 10");
- * await py.expect("1024");
+ * await using sh = spawn("sh", { env: { PS1: "$ ", PATH: "/usr/bin:/bin" }, timeout: 5_000 });
+ * await sh.expect("$ ");
+ * await sh.sendLine("echo $((1 << 10))");
+ * await sh.expect("1024");
  * ```
  *
  * @module

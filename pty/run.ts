@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { EOF, type Pattern } from "../expect/patterns.ts";
+import { EOF, type Pattern, TIMEOUT } from "../expect/patterns.ts";
 import type { ExpectResult } from "../expect/results.ts";
 import { spawn } from "./session.ts";
 import type { SpawnOptions } from "./spawn.ts";
@@ -15,7 +15,11 @@ export type RunResponse =
 
 /** Options of {@linkcode run}. */
 export interface RunOptions extends SpawnOptions {
-  /** `[pattern, response]` pairs, answered each time their pattern matches. */
+  /**
+   * `[pattern, response]` pairs, answered each time their pattern matches. A `TIMEOUT`
+   * entry is answered once, when the whole run's `timeout` has passed: its text is sent,
+   * then the program is ended and `run` returns (with `timedOut: true`) instead of throwing.
+   */
   events?: readonly (readonly [Pattern, RunResponse])[];
   /** Milliseconds the whole run may take; `null` for no limit. @default {30_000} */
   timeout?: number | null;
@@ -31,6 +35,8 @@ export interface RunResult {
   code: number | null;
   /** The signal that ended the program, or `null`. */
   signal: number | null;
+  /** Present when a `TIMEOUT` event answered the end of the run's deadline. */
+  timedOut?: true;
 }
 
 /**
@@ -40,7 +46,8 @@ export interface RunResult {
  * @param command The program and its arguments (array, or a string split like a shell).
  * @param options `events`, `timeout` (ms for the whole run), `signal`, and spawn options.
  * @returns The output and the exit status.
- * @throws {TimeoutError} When the program has not exited within `timeout`.
+ * @throws {TimeoutError} When the program has not exited within `timeout` (unless a
+ *   `TIMEOUT` event answers it).
  * @throws {SpawnError} When the program cannot start.
  *
  * @example Answer a confirmation
@@ -77,5 +84,12 @@ export async function run(
       ? await response(result as ExpectResult<Pattern, string>)
       : response;
     if (text) await session.send(text);
+    if (events[result.index - 1][0] === TIMEOUT) {
+      // The whole run's deadline has passed: answered once (pexpect answers each of its
+      // per-call timeouts; ours bounds the run), then the program is ended.
+      await session.close();
+      const status = session.exitStatus() ?? { code: null, signal: null };
+      return { output: chunks.join("") + decoder.decode(), ...status, timedOut: true };
+    }
   }
 }

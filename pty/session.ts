@@ -198,11 +198,11 @@ export class PtySession<D extends Data = string> extends Session<D> {
  * @example Answer a prompt
  * ```ts
  * import { spawn } from "@dexpect/dexpect/pty";
- * await using py = spawn(["python3", "-q"]);
- * await py.expect(">>> ");
- * await py.sendLine("print(6 * 7)");
- * const { before } = await py.expect(">>> ");
- * console.log(before); // "print(6 * 7)\r\n42\r\n"
+ * await using sh = spawn(["sh", "-c", 'printf "Name? "; read n; echo "Hi $n"'], { timeout: 5_000 });
+ * await sh.expect("Name? ");
+ * await sh.sendLine("Ada");
+ * const { before } = await sh.expect("Hi Ada\r\n");
+ * console.log(before); // "Ada\r\n" (the terminal's echo)
  * ```
  */
 export function spawn(

@@ -53,7 +53,16 @@ export interface TelnetConnectOptions {
  *
  * @typeParam D `string` (text mode) or `Uint8Array` (bytes mode, `encoding: null`).
  */
-export interface TelnetOptions<D extends Data = string> extends TelnetSessionOptions<D> {
+export interface TelnetOptions<D extends Data = string>
+  extends Omit<TelnetSessionOptions<D>, "windowSize"> {
+  /**
+   * The window size reported with NAWS (RFC 1073) when the server asks: 80x24 unless given,
+   * as pexpect gives every pty, so remote programs never see a 0x0 terminal. `null` refuses
+   * NAWS (until `resize()` gives a size).
+   *
+   * @default {{ cols: 80, rows: 24 }}
+   */
+  windowSize?: TelnetWindowSize | null;
   /**
    * Connect over TLS (telnets, usually port 992).
    *
@@ -85,7 +94,8 @@ const EAGER_PATTERNS = [idle(0), EOF] as const;
  * `readVeryLazy`. Where telnetlib raised `EOFError` the engine's {@linkcode EOFError} is
  * thrown.
  *
- * As a session: `sendLine` ends lines with `"\r\n"`, `sendIntr` sends IAC IP, `sendBreak` IAC
+ * As a session: `sendLine` ends lines with `"\r\n"`, `sendIntr` sends ETX (Ctrl-C) as data and
+ * `sendInterruptProcess` IAC IP, `sendBreak` IAC
  * BRK, `areYouThere` IAC AYT, `resize` reports the window size with NAWS (RFC 1073), and
  * `interact()` forwards the user's terminal size to it.
  *
@@ -126,8 +136,11 @@ export class Telnet<D extends Data = string> extends TelnetSession<D> {
    * ```
    */
   constructor(options: TelnetOptions<D> = {}) {
-    const { tls, ...session } = options;
-    super(null, session);
+    const { tls, windowSize, ...session } = options;
+    super(null, {
+      ...session,
+      ...(windowSize === null ? {} : { windowSize: windowSize ?? { cols: 80, rows: 24 } }),
+    });
     this.#tls = tls ?? false;
     this.#empty = (options.encoding === null ? new Uint8Array(0) : "") as D;
   }
@@ -185,8 +198,8 @@ export class Telnet<D extends Data = string> extends TelnetSession<D> {
   }
 
   /**
-   * The window size in cells this client reports with NAWS, or `null` when none was given
-   * (NAWS is then refused).
+   * The window size in cells this client reports with NAWS (80x24 unless given), or `null`
+   * when `windowSize: null` was given (NAWS is then refused).
    */
   get windowSize(): TelnetWindowSize | null {
     return this.protocol.windowSize;
@@ -308,6 +321,17 @@ export class Telnet<D extends Data = string> extends TelnetSession<D> {
       return this.#concat(r.before, r.after);
     } catch (error) {
       if (error instanceof EOFError && this.buffer.length > 0) return this.#take();
+      if (error instanceof EOFError) {
+        // The TIMEOUT entry is how readUntil returns on timeout; the user never listed it.
+        const patterns = error.patterns.filter((p) => p !== "TIMEOUT");
+        throw new EOFError(
+          { ...error, patterns, binary: typeof this.#empty !== "string" },
+          undefined,
+          {
+            cause: error,
+          },
+        );
+      }
       throw error;
     }
   }

@@ -5,7 +5,8 @@
  *
  * - {@linkcode Telnet}: the client. A session of the expect DSL (`expect`, `sendLine`, ...)
  *   with Python telnetlib's whole API in camelCase (`readUntil`, `readVeryEager`, `write`,
- *   `setOptionNegotiationCallback`, ...), TLS, NAWS on `resize`, IAC IP on `sendIntr`.
+ *   `setOptionNegotiationCallback`, ...), TLS, NAWS on `resize`, ETX on `sendIntr` (IAC IP on
+ *   `sendInterruptProcess`).
  * - {@linkcode serve}: a Telnet server on 127.0.0.1 whose handler scripts each connection
  *   with the same DSL ({@linkcode TelnetServerSession}), or that runs a program in a pty per
  *   connection, as telnetd does.
@@ -30,8 +31,10 @@
  *   timeout: 5_000,
  *   handler: async (session) => {
  *     await session.send("router> ");
- *     await session.expect("show version\r\n");
- *     await session.send("Version 1.0\r\nrouter> ");
+ *     // readLine(): CR LF, CR NUL or a lone CR, as real clients end lines
+ *     if (await session.readLine() === "show version") {
+ *       await session.send("Version 1.0\r\nrouter> ");
+ *     }
  *   },
  * });
  * await using tn = await Telnet.connect("127.0.0.1", device.addr.port, { timeout: 5_000 });
@@ -141,3 +144,4 @@ export {
   type TelnetServer,
   TelnetServerSession,
 } from "./server.ts";
+export { autoNvtMode, NvtLineEditor, type NvtMode } from "./line_mode.ts";

@@ -21,6 +21,16 @@ import { CrLfToCr } from "./_line_input.ts";
 const { WILL, DO, IP, BRK, AYT } = TelnetCommand;
 const { ECHO, SGA, TTYPE, NAWS } = TelnetOption;
 
+/** An end of line as clients send it: CR LF, CR (from CR NUL, or alone), or LF. */
+const LINE_END = /\r\n|\r|\n/;
+
+/** Whether `data` is the one character or byte `code`. */
+function isByte(data: Data, code: number): boolean {
+  return typeof data === "string"
+    ? data.length === 1 && data.charCodeAt(0) === code
+    : data.length === 1 && data[0] === code;
+}
+
 /**
  * A connection accepted by {@linkcode serve}: the server's end of a Telnet session, driven
  * with the expect DSL. It accepts the client's NAWS and TTYPE (asking for the terminal type
@@ -34,7 +44,7 @@ const { ECHO, SGA, TTYPE, NAWS } = TelnetOption;
  * await using server = serve({
  *   handler: async (session) => {
  *     await session.send("Name: ");
- *     const { before: name } = await session.expect("\r\n");
+ *     const name = await session.readLine(); // CR LF, CR NUL or a lone CR
  *     await session.sendLine(`Hello, ${name}!`);
  *   },
  * });
@@ -43,6 +53,7 @@ const { ECHO, SGA, TTYPE, NAWS } = TelnetOption;
 export class TelnetServerSession<D extends Data = string> extends TelnetSession<D> {
   #terminalType: string | null = null;
   #windowSize: TelnetWindowSize | null = null;
+  #afterCr = false;
   readonly #settledListeners = new Set<() => void>();
 
   /**
@@ -109,6 +120,43 @@ export class TelnetServerSession<D extends Data = string> extends TelnetSession<
       throw error;
     } finally {
       this.#settledListeners.delete(wake);
+    }
+  }
+
+  /**
+   * Reads one line the client typed, without its end. Real clients end lines three ways:
+   * CR LF (`sendLine`, telnet(1) in line mode), CR NUL (telnet(1)'s Enter key in NVT mode;
+   * the parser reads it as CR) and a lone CR (inetutils telnet and `dexpect telnet` in
+   * character mode); all three are accepted, as is a bare LF. A LF that follows a CR in a
+   * later packet is not an empty line.
+   *
+   * @param options Deadline in milliseconds (default: the session's) and abort signal.
+   * @returns The line, in the session's data type.
+   * @throws {TimeoutError} When no end of line arrives in time (the text stays buffered).
+   * @throws {EOFError} When the client leaves with nothing left to read; a last line
+   *   without an end is returned first.
+   *
+   * @example A device that asks for a name, whatever the client's Enter key sends
+   * ```ts ignore
+   * await session.send("Name: ");
+   * const name = await session.readLine();
+   * await session.sendLine(`Hello, ${name}!`);
+   * ```
+   */
+  async readLine(options: ReadOptions = {}): Promise<D> {
+    for (;;) {
+      const r = await this.expect([LINE_END, EOF], options);
+      if (r.index === 1) {
+        if (r.before.length > 0) return r.before;
+        await this.expect(LINE_END, options); // throws EOFError, naming the wait
+      }
+      const after = r.after as D;
+      if (this.#afterCr && r.before.length === 0 && isByte(after, 0x0a)) {
+        this.#afterCr = false; // the LF of a CR LF split across packets
+        continue;
+      }
+      this.#afterCr = isByte(after, 0x0d);
+      return r.before;
     }
   }
 
@@ -276,8 +324,8 @@ export interface TelnetServer extends AsyncDisposable {
  * await using device = serve({
  *   handler: async (s) => {
  *     await s.send("router> ");
- *     await s.expect("show version\r\n");
- *     await s.send("Version 1.0\r\nrouter> ");
+ *     const line = await s.readLine(); // CR LF, CR NUL or a lone CR
+ *     if (line === "show version") await s.send("Version 1.0\r\nrouter> ");
  *   },
  * });
  * await using tn = await Telnet.connect("127.0.0.1", device.addr.port);
@@ -286,6 +334,23 @@ export interface TelnetServer extends AsyncDisposable {
  * console.log((await tn.expect("router> ")).before); // "Version 1.0\r\n"
  * ```
  */
+export function serve(
+  options: ServeOptions<Uint8Array> & { encoding: null },
+): TelnetServer;
+/**
+ * Text mode (the default): handler sessions read and match strings, decoded as UTF-8.
+ *
+ * @param options Where to listen, what to serve, and the sessions' settings.
+ * @returns The running server.
+ */
+export function serve(options: ServeOptions<string>): TelnetServer;
+/**
+ * Either mode, chosen by the type argument (`serve<Uint8Array>({ encoding: null, ... })`).
+ *
+ * @param options Where to listen, what to serve, and the sessions' settings.
+ * @returns The running server.
+ */
+export function serve<D extends Data>(options: ServeOptions<D>): TelnetServer;
 export function serve<D extends Data = string>(options: ServeOptions<D>): TelnetServer {
   const {
     port = 0,

@@ -86,7 +86,9 @@ function isPeerGone(error: unknown): boolean {
  * using listener = Deno.listen({ hostname: "127.0.0.1", port: 2323 });
  * await using session = new TelnetSession(await listener.accept(), { timeout: 10_000 });
  * await session.send("login: ");
- * const { before: user } = await session.expect("\r\n");
+ * // Clients end lines with CR LF, CR NUL (read as CR) or a lone CR
+ * // (TelnetServerSession.readLine() handles all three).
+ * const { before: user } = await session.expect(/\r\n?|\n/);
  * ```
  */
 export class TelnetSession<D extends Data = string> extends Session<D> {
@@ -286,14 +288,29 @@ export class TelnetSession<D extends Data = string> extends Session<D> {
   }
 
   /**
-   * Sends IAC IP, the Telnet "interrupt process" (RFC 854): a telnetd interrupts the
-   * foreground job, as Ctrl-C would.
+   * Interrupts the foreground program the way a user's Ctrl-C does in telnet(1)'s character
+   * mode: sends the ETX byte (0x03) as data, which the server's pty turns into SIGINT. It
+   * works on busybox telnetd (which ignores IAC IP) and on inetutils telnetd. For the
+   * protocol's own "interrupt process" command, use {@linkcode sendInterruptProcess}.
    *
    * @returns A promise that settles once it is written.
    * @throws {SessionStateError} If the session is closed.
    * @throws {TelnetError} If writing fails.
    */
   override async sendIntr(): Promise<void> {
+    await this.send(Uint8Array.of(0x03));
+  }
+
+  /**
+   * Sends IAC IP, the Telnet "interrupt process" command (RFC 854), as telnet(1)'s
+   * `send ip` does: inetutils telnetd and the in-repo server interrupt the foreground job;
+   * busybox telnetd ignores it (use {@linkcode sendIntr}).
+   *
+   * @returns A promise that settles once it is written.
+   * @throws {SessionStateError} If the session is closed.
+   * @throws {TelnetError} If writing fails.
+   */
+  async sendInterruptProcess(): Promise<void> {
     await this.sendCommand(TelnetCommand.IP);
   }
 

@@ -138,3 +138,56 @@ export function bytes(...parts: (number | string)[]): Uint8Array {
   }
   return Uint8Array.from(out);
 }
+
+/** An inetutils telnetd serving one connection on 127.0.0.1; killed on dispose. */
+export interface Telnetd extends AsyncDisposable {
+  readonly port: number;
+}
+
+// telnetd is an inetd service: it speaks on its stdin. A few lines of Python listen on
+// 127.0.0.1 only, accept one connection and exec telnetd on it (no inetd configuration).
+const TELNETD_LAUNCHER = `
+import os, socket, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(1)
+print(s.getsockname()[1], flush=True)
+c, _ = s.accept()
+s.close()
+os.dup2(c.fileno(), 0)
+os.dup2(c.fileno(), 1)
+os.execv("/usr/sbin/telnetd", ["telnetd", "-h", "-E", sys.argv[1]])
+`;
+
+/** Starts inetutils telnetd running `program` for one connection on 127.0.0.1. */
+export async function startTelnetd(program = "/bin/sh"): Promise<Telnetd> {
+  const child = new Deno.Command("python3", {
+    args: ["-c", TELNETD_LAUNCHER, program],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const stop = async () => {
+    try {
+      child.kill("SIGTERM");
+    } catch {
+      // Already gone (telnetd exits when the connection ends).
+    }
+    await child.status;
+  };
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  const timer = setTimeout(() => void stop(), 5_000);
+  try {
+    while (!text.includes("\n")) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`the telnetd launcher ended before listening: ${text}`);
+      text += value;
+    }
+  } finally {
+    clearTimeout(timer);
+    reader.releaseLock();
+  }
+  await child.stdout.cancel().catch(() => {});
+  return { port: Number(text.trim()), [Symbol.asyncDispose]: stop };
+}

@@ -110,18 +110,19 @@ Deno.test("write doubles IAC and follows NVT line rules; sendLine ends with CR L
   assert.deepEqual(got, [...wire]);
 });
 
-Deno.test("sendIntr, sendBreak and areYouThere send IAC IP, IAC BRK and IAC AYT", async () => {
+Deno.test("sendInterruptProcess, sendBreak, areYouThere send IAC IP, BRK, AYT; sendIntr ETX", async () => {
   await using peer = scriptedPeer(async (conn) => {
-    // Echoed back, the commands are received as commands: no data, then EOF.
-    await writeAll(conn, await readBytes(conn, 6));
+    // Echoed back, the commands are received as commands: only ETX is data, then EOF.
+    await writeAll(conn, await readBytes(conn, 7));
   });
   await using tn = await Telnet.connect("127.0.0.1", peer.port, { timeout: 5_000, encoding: null });
-  await tn.sendIntr();
+  await tn.sendInterruptProcess();
+  await tn.sendIntr(); // the byte a user's Ctrl-C sends in character mode
   await tn.sendBreak();
   await tn.areYouThere();
   const commands: number[] = [];
   using _ = tn.observeTelnet((e) => void (e.type === "command" && commands.push(e.command)));
-  assert.deepEqual([...await tn.readAll()], []);
+  assert.deepEqual([...await tn.readAll()], [0x03]);
   assert.deepEqual(commands, [IP, BRK, AYT]);
 });
 
@@ -147,10 +148,23 @@ Deno.test("NAWS: sent when the server asks and on every resize, 255 doubled", as
   await peer.done;
 });
 
+Deno.test("NAWS: 80x24 by default, as pexpect sizes every pty", async () => {
+  await using peer = scriptedPeer(async (conn) => {
+    await writeAll(conn, bytes(IAC, DO, NAWS, "ready"));
+    const first = await readUntilBytes(conn, bytes(IAC, SE));
+    assert.deepEqual([...first], [IAC, WILL, NAWS, IAC, SB, NAWS, 0, 80, 0, 24, IAC, SE]);
+    await writeAll(conn, "done");
+  });
+  await using tn = await Telnet.connect("127.0.0.1", peer.port, { timeout: 5_000 });
+  assert.deepEqual(tn.windowSize, { cols: 80, rows: 24 });
+  assert.equal(await tn.readAll(), "readydone");
+  await peer.done;
+});
+
 Deno.test("interact forwards the user's terminal size with NAWS", async () => {
   await using peer = scriptedPeer(async (conn) => {
     await writeAll(conn, bytes(IAC, DO, NAWS, "$ "));
-    assert.deepEqual([...await readBytes(conn, 3)], [IAC, WONT, NAWS]); // no size yet
+    assert.deepEqual([...await readBytes(conn, 3)], [IAC, WONT, NAWS]); // windowSize: null
     // interact() learns the terminal's size: the client offers NAWS and sends the size.
     assert.deepEqual([...await readBytes(conn, 3)], [IAC, WILL, NAWS]);
     await writeAll(conn, bytes(IAC, DO, NAWS));
@@ -158,7 +172,10 @@ Deno.test("interact forwards the user's terminal size with NAWS", async () => {
     await writeAll(conn, "sized");
     await readBytes(conn, 1);
   });
-  await using tn = await Telnet.connect("127.0.0.1", peer.port, { timeout: 5_000 });
+  await using tn = await Telnet.connect("127.0.0.1", peer.port, {
+    timeout: 5_000,
+    windowSize: null,
+  });
   await tn.expect("$ ");
   const keys = new TransformStream<Uint8Array, Uint8Array>();
   const keyboard = keys.writable.getWriter();

@@ -138,7 +138,11 @@ Deno.test("serve a command: TTYPE → TERM, NAWS → size and resize, IP interru
   // Interrupt once the job runs: a shell that is still starting it would swallow the ^C.
   await tn.sendLine("sh -c 'echo st''arted; exec sleep 30'");
   await tn.expect("started\r\n");
-  await tn.sendIntr();
+  await tn.sendIntr(); // ETX through the pty
+  await tn.expect("$ ");
+  await tn.sendLine("sh -c 'echo st''arted; exec sleep 30'");
+  await tn.expect("started\r\n");
+  await tn.sendInterruptProcess(); // IAC IP: the server interrupts the job itself
   await tn.expect("$ ");
   await tn.areYouThere();
   await tn.expect("[Yes]\r\n");

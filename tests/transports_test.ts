@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
-import { EOF } from "../expect/patterns.ts";
-import { TimeoutError } from "../expect/errors.ts";
+import { EOF, TIMEOUT } from "../expect/patterns.ts";
+import { SessionStateError, TimeoutError } from "../expect/errors.ts";
 import { spawnPipe } from "../pty/pipe.ts";
 import { pythonRepl, shellRepl } from "../pty/repl.ts";
 import { run } from "../pty/run.ts";
 import { connectSocket, SocketSession } from "../telnet/socket.ts";
 import "./_pty_helpers.ts";
+import { needs, PEERS } from "./_peers.ts";
 
 Deno.test("pipe session: a filter, EOF with the exit status", async () => {
   await using tr = spawnPipe(["tr", "a-z", "A-Z"], { timeout: 5_000 });
@@ -63,12 +64,42 @@ Deno.test("run answers prompts and returns output and status", async () => {
   await assert.rejects(run(["sleep", "10"], { timeout: 50 }), TimeoutError);
 });
 
-Deno.test("REPL wrappers return each command's output", async () => {
+Deno.test({
+  name: "pythonRepl returns each statement's output",
+  ignore: needs(PEERS.python3),
+}, async () => {
   await using py = await pythonRepl(undefined, { timeout: 10_000 });
   assert.equal(await py.run("print(6 * 7)"), "42\r\n");
   assert.equal(await py.run("for i in range(2):\n  print(i)\n"), "0\r\n1\r\n");
   await assert.rejects(py.run("def f():"), SyntaxError);
   assert.equal(await py.run("1 + 1"), "2\r\n");
+});
+
+Deno.test("shellRepl returns each command's output", async () => {
   await using sh = await shellRepl(undefined, { timeout: 5_000 });
   assert.equal(await sh.run("echo $((1 + 2))"), "3\r\n");
+});
+
+Deno.test("a send after the peer closed is a SessionStateError naming the session", async () => {
+  await using sh = spawnPipe(["sh", "-c", "exit 0"], { timeout: 5_000 });
+  await sh.expect(EOF);
+  const error = await sh.sendLine("late").then(() => undefined, (e: unknown) => e);
+  assert.ok(error instanceof SessionStateError, String(error));
+  assert.equal(error.reason, "closed");
+  assert.match(error.message, /^Cannot send to the PipeSession: the peer closed its end/);
+});
+
+Deno.test("run: a TIMEOUT event is answered once, at the run's deadline", async () => {
+  let calls = 0;
+  const started = performance.now();
+  const r = await run(["sh", "-c", "echo waiting; exec sleep 30"], {
+    timeout: 300,
+    events: [[TIMEOUT, () => void calls++]],
+  });
+  const took = performance.now() - started;
+  assert.equal(calls, 1);
+  assert.equal(r.timedOut, true);
+  assert.equal(r.output, "waiting\r\n");
+  assert.notEqual(r.signal, null); // ended by the close: SIGHUP
+  assert.ok(took >= 290 && took < 10_000, `${took} ms`);
 });
