@@ -213,6 +213,13 @@ export class Engine<D extends Data> {
 
   /** Reads one chunk (telling observers), or the reason the waiter fired. */
   async read(waiter: Waiter): Promise<ReadOutcome | WakeReason> {
+    if (!this.#pump.pending) {
+      // Backpressure: while a log or recording lags, nothing more is read (the peer waits).
+      for (let ready = this.hub.ready(); ready !== undefined; ready = this.hub.ready()) {
+        const r = await waiter.race(ready);
+        if (typeof r === "string") return r;
+      }
+    }
     const next = this.#pump.next();
     const r = await waiter.race(next);
     if (typeof r === "string") return r;

@@ -62,8 +62,19 @@ export type SessionObserver = (event: SessionEvent) => void;
 
 /**
  * Where a log goes: a callback given the bytes, or a `WritableStream` the session writes to
- * (in order, without waiting for it). A stream is not closed by the session: `close()`
- * waits for pending writes and releases its lock, so the owner can close it afterwards.
+ * in order. A callback runs synchronously on the session's path. A stream is fed without
+ * waiting, with bounded memory:
+ *
+ * - Writes are coalesced: while one write is in flight, what comes is queued and then
+ *   written as one chunk, so a stream that is slow per write (a file on a slow disk, a
+ *   network log) costs few writes.
+ * - Backpressure: while more than 1 MiB waits for a stream, the session reads no more
+ *   output (the peer waits, as pexpect, Tcl Expect and script(1) wait for their log file),
+ *   and a call's deadline and signal still apply while it waits. Output is never lost.
+ * - Sent data does not wait for a log: beyond 4 MiB waiting, it is dropped and a line
+ *   `[dexpect: N bytes not logged: the log target was too slow]` is written in its place.
+ * - `close()` waits for what is queued (at most 2 s, then gives up on a stream that takes
+ *   nothing) and releases the stream's lock without closing it, so the owner can close it.
  *
  * @example Both kinds
  * ```ts
