@@ -19,6 +19,8 @@ import {
 import { AsciicastRecorder } from "./asciicast.ts";
 import { StreamBuffer } from "./_buffer.ts";
 import {
+  binaryToBytes,
+  bytesToBinary,
   concatBytes,
   createDecoder,
   fromInternal,
@@ -29,6 +31,7 @@ import {
 } from "./_codec.ts";
 import { redact, TAIL_LENGTH, tailOf } from "./_format.ts";
 import { ObserverHub } from "./_observers.ts";
+import { Redactor } from "./_redact.ts";
 import { Pump, type ReadOutcome } from "./_pump.ts";
 import { type Entry, type Found, type PatternSet, Searcher } from "./_search.ts";
 import { Waiter, type WakeReason } from "./_waiter.ts";
@@ -50,6 +53,8 @@ export class Engine<D extends Data> {
   readonly #buffer = new StreamBuffer();
   readonly #decoder: StreamDecoder;
   readonly #secrets = new Set<string>();
+  /** Redacts the echo of secrets from read events (over binary strings of the bytes). */
+  readonly #readRedactor = new Redactor();
   readonly #maxBuffer: number;
   readonly #overflow: "error" | "drop-oldest";
   readonly #window: number | null;
@@ -125,7 +130,9 @@ export class Engine<D extends Data> {
 
   /** Remembers data to redact from error messages. */
   addSecret(data: string | Uint8Array): void {
-    if (data.length > 0) this.#secrets.add(toInternal(data, this.bytesMode));
+    if (data.length === 0) return;
+    this.#secrets.add(toInternal(data, this.bytesMode));
+    this.#readRedactor.add(bytesToBinary(toWire(data)));
   }
 
   /** Closes the writable (the default `sendEof()`). */
@@ -224,10 +231,18 @@ export class Engine<D extends Data> {
     const r = await waiter.race(next);
     if (typeof r === "string") return r;
     this.#pump.take();
-    if (r.kind === "data" && this.hub.active) {
-      this.hub.emit({ type: "read", data: r.value, time: performance.now() });
-    }
+    if (this.hub.active || this.#readRedactor.active) this.#emitRead(r);
     return r;
+  }
+
+  /** Tells observers what was read, the echo of secrets redacted; at the end, what is held. */
+  #emitRead(r: ReadOutcome): void {
+    const redactor = this.#readRedactor;
+    let data: Uint8Array;
+    if (r.kind === "data") {
+      data = redactor.active ? binaryToBytes(redactor.push(bytesToBinary(r.value))) : r.value;
+    } else data = binaryToBytes(redactor.flush());
+    if (data.length > 0) this.hub.emit({ type: "read", data, time: performance.now() });
   }
 
   #finish(entry: Entry, found: Found | undefined, consume: boolean, full: boolean): unknown {
@@ -375,6 +390,7 @@ export class Engine<D extends Data> {
       writer?.releaseLock();
     }
     this.#buffer.clear();
+    this.#emitRead({ kind: "end" });
     await this.hub.close();
   }
 }

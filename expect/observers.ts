@@ -10,7 +10,11 @@
  * Something that happened on a session, as observers see it. `time` is
  * `performance.now()` when it happened, in milliseconds.
  *
- * - `"read"`: bytes that arrived from the peer (also during `interact()`).
+ * - `"read"`: bytes that arrived from the peer (also during `interact()`), with every
+ *   occurrence of a secret sent so far (its echo) as `***`, even when it arrives split over
+ *   several reads: a tail that could begin a secret is held back (never longer than the
+ *   longest secret) until more output shows whether it does, or the output ends.
+ *   Results and `interact()`'s screen are not redacted.
  * - `"send"`: bytes written to the peer; with `secret: true` the data is `***`.
  * - `"resize"`: the terminal size changed to `cols` x `rows` cells (from `interact()` or
  *   a transport's `resize`).
