@@ -55,6 +55,7 @@ export class Engine<D extends Data> {
   readonly #secrets = new Set<string>();
   /** Redacts the echo of secrets from read events (over binary strings of the bytes). */
   readonly #readRedactor = new Redactor();
+  readonly #echo: () => boolean;
   readonly #maxBuffer: number;
   readonly #overflow: "error" | "drop-oldest";
   readonly #window: number | null;
@@ -65,15 +66,17 @@ export class Engine<D extends Data> {
   #inputClosed = false;
   #active: Waiter | undefined;
 
-  /** `exitStatus` is the session's overridable hook. */
+  /** `exitStatus` and `echo` are the session's overridable hooks. */
   constructor(
     channel: Channel,
     options: SessionOptions<D>,
     exitStatus: () => ExitStatus | undefined,
+    echo: () => boolean = () => true,
   ) {
     checkOptions(options);
     this.#channel = channel;
     this.#exitStatus = exitStatus;
+    this.#echo = echo;
     this.#pump = new Pump(channel.readable);
     this.bytesMode = options.encoding === null;
     this.#decoder = createDecoder(this.bytesMode ? null : "utf-8");
@@ -90,7 +93,7 @@ export class Engine<D extends Data> {
       const recorder = new AsciicastRecorder(options.record, {
         cols: options.cols,
         rows: options.rows,
-        input: options.recordInput ?? true,
+        input: options.recordInput ?? false,
       });
       this.hub.add(recorder.observe);
       this.hub.own(recorder);
@@ -330,7 +333,7 @@ export class Engine<D extends Data> {
     this.#writer ??= this.#channel.writable.getWriter();
     if (this.hub.active) {
       const data = secret ? new Uint8Array([0x2a, 0x2a, 0x2a]) : bytes;
-      this.hub.emit({ type: "send", data, time: performance.now(), secret });
+      this.hub.emit({ type: "send", data, time: performance.now(), secret, echo: this.#echo() });
     }
     this.#inflight++;
     try {

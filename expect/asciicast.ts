@@ -24,7 +24,12 @@ export interface AsciicastOptions {
   cols?: number;
   /** Terminal height in cells for the header. @default {24} */
   rows?: number;
-  /** Whether sent data is recorded as `"i"` events (secrets as `***`). @default {true} */
+  /**
+   * Whether sent data is recorded as `"i"` events (secrets as `***`), as asciinema's
+   * `--stdin`. Even then, nothing sent while the peer's terminal does not echo (a `"send"`
+   * event with `echo: false`, e.g. a password typed at a prompt) is recorded.
+   * @default {false}
+   */
   input?: boolean;
   /** Recording start as Unix time in seconds. @default {the current time} */
   timestamp?: number;
@@ -41,6 +46,8 @@ const encoder = new TextEncoder();
  * `{"version": 2, "width", "height", "timestamp"}`, then `[time, "o" | "i" | "r", data]`
  * events with `time` in seconds since the recorder was created. Output and input are
  * decoded as UTF-8 with streaming decoders, so characters split across chunks survive.
+ * Input is left out unless asked for (`input: true`), and then still left out while the
+ * terminal's echo is off, like asciinema and script(1).
  *
  * Writing never waits: lines are queued and coalesced as for a `LogTarget` stream. A
  * session applies backpressure through {@linkcode AsciicastRecorder.ready}; events nobody
@@ -84,7 +91,7 @@ export class AsciicastRecorder {
   constructor(writable: WritableStream<Uint8Array>, options: AsciicastOptions = {}) {
     this.#sink = new StreamSink(writable, this.#dropNote);
     this.#origin = performance.now();
-    this.#input = options.input ?? true;
+    this.#input = options.input ?? false;
     const header: Record<string, unknown> = {
       version: 2,
       width: options.cols ?? 80,
@@ -111,7 +118,7 @@ export class AsciicastRecorder {
       const text = this.#out.decode(event.data, { stream: true });
       if (text.length > 0) this.#line([time, "o", text]);
     } else if (event.type === "send") {
-      if (!this.#input) return;
+      if (!this.#input || event.echo === false) return;
       const text = this.#in.decode(event.data, { stream: true });
       if (text.length > 0) this.#line([time, "i", text]);
     } else {

@@ -15,7 +15,9 @@
  *   several reads: a tail that could begin a secret is held back (never longer than the
  *   longest secret) until more output shows whether it does, or the output ends.
  *   Results and `interact()`'s screen are not redacted.
- * - `"send"`: bytes written to the peer; with `secret: true` the data is `***`.
+ * - `"send"`: bytes written to the peer; with `secret: true` the data is `***`. `echo` is
+ *   `false` when the peer's terminal did not echo input at that moment (a pty whose termios
+ *   `ECHO` flag is off, as while a program reads a password); absent or `true` otherwise.
  * - `"resize"`: the terminal size changed to `cols` x `rows` cells (from `interact()` or
  *   a transport's `resize`).
  *
@@ -39,6 +41,7 @@ export type SessionEvent =
     readonly data: Uint8Array;
     readonly time: number;
     readonly secret: boolean;
+    readonly echo?: boolean;
   }
   | {
     readonly type: "resize";

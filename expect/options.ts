@@ -83,7 +83,10 @@ export interface SessionOptions<D extends Data = string> {
    * stream is released, not closed, by `close()`.
    */
   record?: WritableStream<Uint8Array>;
-  /** Whether the recording includes sent data as `"i"` events. @default {true} */
+  /**
+   * Whether the recording includes sent data as `"i"` events (never while the terminal's
+   * echo is off). @default {false}
+   */
   recordInput?: boolean;
   /** Terminal width in cells for the recording's header. @default {80} */
   cols?: number;
