@@ -19,8 +19,6 @@ import {
 import { AsciicastRecorder } from "./asciicast.ts";
 import { StreamBuffer } from "./_buffer.ts";
 import {
-  binaryToBytes,
-  bytesToBinary,
   concatBytes,
   createDecoder,
   fromInternal,
@@ -53,7 +51,7 @@ export class Engine<D extends Data> {
   readonly #buffer = new StreamBuffer();
   readonly #decoder: StreamDecoder;
   readonly #secrets = new Set<string>();
-  /** Redacts the echo of secrets from read events (over binary strings of the bytes). */
+  /** Redacts the echo of secrets from read events. */
   readonly #readRedactor = new Redactor();
   readonly #echo: () => boolean;
   readonly #maxBuffer: number;
@@ -135,7 +133,7 @@ export class Engine<D extends Data> {
   addSecret(data: string | Uint8Array): void {
     if (data.length === 0) return;
     this.#secrets.add(toInternal(data, this.bytesMode));
-    this.#readRedactor.add(bytesToBinary(toWire(data)));
+    this.#readRedactor.add(toWire(data));
   }
 
   /** Closes the writable (the default `sendEof()`). */
@@ -243,8 +241,8 @@ export class Engine<D extends Data> {
     const redactor = this.#readRedactor;
     let data: Uint8Array;
     if (r.kind === "data") {
-      data = redactor.active ? binaryToBytes(redactor.push(bytesToBinary(r.value))) : r.value;
-    } else data = binaryToBytes(redactor.flush());
+      data = redactor.active ? redactor.push(r.value) : r.value;
+    } else data = redactor.flush();
     if (data.length > 0) this.hub.emit({ type: "read", data, time: performance.now() });
   }
 
@@ -317,7 +315,7 @@ export class Engine<D extends Data> {
       patterns: set.descriptions,
       timeout,
       waited: performance.now() - started,
-      tail: tailOf(redact(raw, this.#secrets)),
+      tail: tailOf(redact(raw, this.#secrets, this.bytesMode)),
       binary: this.bytesMode,
     };
     if (kind === "timeout") return new TimeoutError(details);

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { redactAll } from "./_redact.ts";
+import { redactText } from "./_redact.ts";
 import { EOF, IdlePattern, type Pattern, TIMEOUT } from "./patterns.ts";
 
 /** How many characters of trailing output errors keep. */
@@ -55,8 +55,8 @@ export function tailOf(text: string): string {
  * Replaces each run of text inside occurrences of the secrets with `***`: the rule the
  * streaming redaction of logs, observers and recordings follows too.
  */
-export function redact(text: string, secrets: Iterable<string>): string {
-  return redactAll(text, secrets);
+export function redact(text: string, secrets: Iterable<string>, binary = false): string {
+  return redactText(text, secrets, binary);
 }
 
 /** Describes one pattern: `"login:"`, `/\$ $/m`, `EOF`, `TIMEOUT`, `idle(500 ms)`. */

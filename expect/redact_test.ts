@@ -9,13 +9,18 @@ import { TimeoutError } from "./errors.ts";
 import { chunkings, FakeChannel } from "./_fake_channel.ts";
 import type { SessionEvent } from "./observers.ts";
 
-/** The definition: every unit inside an occurrence is hidden; each hidden run is `***`. */
-function reference(text: string, secrets: readonly string[]): string {
+const utf8 = (text: string) => new TextEncoder().encode(text);
+/** Bytes as a binary string (one unit per byte), to compare and print. */
+const bin = (bytes: Uint8Array) => String.fromCharCode(...bytes);
+
+/** The definition: every byte inside an occurrence is hidden; each hidden run is `***`. */
+function reference(data: Uint8Array, secrets: readonly Uint8Array[]): string {
+  const text = bin(data);
   const hidden = new Array<boolean>(text.length).fill(false);
-  for (const s of secrets) {
-    if (s.length === 0) continue;
-    for (let i = text.indexOf(s); i >= 0; i = text.indexOf(s, i + 1)) {
-      for (let j = i; j < i + s.length; j++) hidden[j] = true;
+  for (const secret of secrets.map(bin)) {
+    if (secret.length === 0) continue;
+    for (let i = text.indexOf(secret); i >= 0; i = text.indexOf(secret, i + 1)) {
+      for (let j = i; j < i + secret.length; j++) hidden[j] = true;
     }
   }
   let out = "";
@@ -26,10 +31,10 @@ function reference(text: string, secrets: readonly string[]): string {
   return out;
 }
 
-function streamed(chunks: readonly string[], secrets: readonly string[]): string {
+function streamed(chunks: readonly Uint8Array[], secrets: readonly Uint8Array[]): string {
   const r = new Redactor();
   for (const s of secrets) r.add(s);
-  return chunks.map((c) => r.push(c)).join("") + r.flush();
+  return chunks.map((c) => bin(r.push(c))).join("") + bin(r.flush());
 }
 
 const CASES: [string, string[]][] = [
@@ -44,16 +49,21 @@ const CASES: [string, string[]][] = [
 ];
 
 Deno.test("Redactor: every split in two and three gives the definition's result", () => {
-  for (const [text, secrets] of CASES) {
-    const want = reference(text, secrets);
-    strictEqual(redact(text, secrets), want);
-    for (let i = 0; i <= text.length; i++) {
-      for (let j = i; j <= text.length; j++) {
-        const chunks = [text.slice(0, i), text.slice(i, j), text.slice(j)];
-        strictEqual(streamed(chunks, secrets), want, `${JSON.stringify(chunks)} ${secrets}`);
+  for (const [text, words] of CASES) {
+    const data = utf8(text);
+    const secrets = words.map(utf8);
+    const want = reference(data, secrets);
+    strictEqual(
+      redact(text, words),
+      new TextDecoder().decode(Uint8Array.from(want, (c) => c.charCodeAt(0))),
+    );
+    for (let i = 0; i <= data.length; i++) {
+      for (let j = i; j <= data.length; j++) {
+        const chunks = [data.slice(0, i), data.slice(i, j), data.slice(j)];
+        strictEqual(streamed(chunks, secrets), want, `${text} split at ${i}, ${j}`);
       }
     }
-    strictEqual(streamed(Array.from(text), secrets), want);
+    strictEqual(streamed(Array.from(data, (b) => new Uint8Array([b])), secrets), want);
   }
 });
 
@@ -63,32 +73,41 @@ Deno.test("Redactor: random texts, secrets and chunkings match the definition", 
     seed = (seed * 1103515245 + 12345) & 0x7fffffff;
     return seed % n;
   };
-  const word = (max: number) =>
-    Array.from({ length: 1 + random(max) }, () => "abc"[random(3)]).join("");
+  const word = (max: number) => Uint8Array.from({ length: 1 + random(max) }, () => 97 + random(3));
   for (let round = 0; round < 3000; round++) {
     const secrets = Array.from({ length: 1 + random(3) }, () => word(5));
-    const text = word(40);
-    const chunks: string[] = [];
-    for (let at = 0; at < text.length;) {
+    const data = word(40);
+    const chunks: Uint8Array[] = [];
+    for (let at = 0; at < data.length;) {
       const n = 1 + random(8);
-      chunks.push(text.slice(at, at + n));
+      chunks.push(data.slice(at, at + n));
       at += n;
     }
-    strictEqual(streamed(chunks, secrets), reference(text, secrets), `${text} ${secrets}`);
+    strictEqual(
+      streamed(chunks, secrets),
+      reference(data, secrets),
+      `${bin(data)} ${secrets.map(bin)}`,
+    );
   }
 });
 
 Deno.test("Redactor: holds back no more than the longest secret, and only a possible start", () => {
   const r = new Redactor();
-  r.add("hunter2");
-  strictEqual(r.push("abc hun"), "abc ");
-  strictEqual(r.push("x"), "hunx");
-  strictEqual(r.push("hunter"), "");
-  strictEqual(r.push("2!"), "***!");
-  strictEqual(r.push("h"), "");
-  strictEqual(r.flush(), "h");
+  r.add(utf8("hunter2"));
+  const push = (text: string) => bin(r.push(utf8(text)));
+  strictEqual(push("abc hun"), "abc ");
+  strictEqual(push("x"), "hunx");
+  strictEqual(push("hunter"), "");
+  strictEqual(push("2!"), "***!");
+  strictEqual(push("h"), "");
+  strictEqual(bin(r.flush()), "h");
   const plain = new Redactor();
-  strictEqual(plain.push("as is"), "as is");
+  const chunk = utf8("as is");
+  strictEqual(plain.push(chunk), chunk);
+});
+
+Deno.test("error tails: bytes mode redacts binary strings", () => {
+  strictEqual(redact("a\xffpw\x00b", ["\xffpw"], true), "a***\x00b");
 });
 
 const OUTPUT = "Password: hunter2\r\n$ ";
@@ -130,5 +149,23 @@ Deno.test("the echo of a secret is *** in logRead, observers, recordings and err
     const want = "Password: ***\r\n$ ";
     deepStrictEqual(seen, { log: want, events: want, output: want, tail: want.slice(-7) });
     ok(!JSON.stringify(seen).includes("hunter"));
+  }
+});
+
+Deno.test("bytes mode: a secret given as bytes is redacted from read events split in every way", async () => {
+  const secret = new Uint8Array([0xff, 0x00, 0x41, 0xfe]);
+  const output = new Uint8Array([0x3e, 0x20, ...secret, 0x0a, 0x3e]);
+  for (const parts of chunkings(output.subarray(2))) {
+    const seen: number[] = [];
+    const ch = new FakeChannel([output.subarray(0, 2), { input: "A" }, ...parts]);
+    await using s = new Session<Uint8Array>(ch, {
+      encoding: null,
+      timeout: 5_000,
+      logRead: (d) => void seen.push(...d),
+    });
+    await s.expect(new Uint8Array([0x3e, 0x20]));
+    await s.send(secret, { secret: true });
+    await s.expect(new Uint8Array([0x0a, 0x3e]));
+    deepStrictEqual(seen, [0x3e, 0x20, 0x2a, 0x2a, 0x2a, 0x0a, 0x3e]);
   }
 });
