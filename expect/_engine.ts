@@ -310,12 +310,15 @@ export class Engine<D extends Data> {
     const buffer = this.#buffer;
     let longest = 0;
     for (const s of this.#secrets) longest = Math.max(longest, s.length);
-    const raw = buffer.slice(buffer.end - TAIL_LENGTH - longest);
+    // The tail of the output, and before it enough to hide a secret it begins inside of.
+    const from = buffer.end - TAIL_LENGTH - longest;
+    const raw = buffer.slice(from);
+    const before = buffer.slice(from - longest, from);
     const details: ExpectErrorDetails = {
       patterns: set.descriptions,
       timeout,
       waited: performance.now() - started,
-      tail: tailOf(redact(raw, this.#secrets, this.bytesMode)),
+      tail: tailOf(redact(raw, this.#secrets, this.bytesMode, before)),
       binary: this.bytesMode,
     };
     if (kind === "timeout") return new TimeoutError(details);

@@ -53,10 +53,16 @@ export function tailOf(text: string): string {
 
 /**
  * Replaces each run of text inside occurrences of the secrets with `***`: the rule the
- * streaming redaction of logs, observers and recordings follows too.
+ * streaming redaction of logs, observers and recordings follows too. An occurrence that
+ * begins in `before` (the text that preceded) is hidden in `text` too.
  */
-export function redact(text: string, secrets: Iterable<string>, binary = false): string {
-  return redactText(text, secrets, binary);
+export function redact(
+  text: string,
+  secrets: Iterable<string>,
+  binary = false,
+  before = "",
+): string {
+  return redactText(text, secrets, binary, before);
 }
 
 /** Describes one pattern: `"login:"`, `/\$ $/m`, `EOF`, `TIMEOUT`, `idle(500 ms)`. */

@@ -171,12 +171,20 @@ const decoder = new TextDecoder();
 /**
  * Replaces each run of text inside occurrences of the secrets with `***` (text is redacted
  * as UTF-8; in `binary` mode text and secrets are binary strings, one unit per byte).
+ * `before` is the text that preceded `text`: an occurrence that begins in it is hidden
+ * in `text` too (what it emits itself is dropped).
  */
-export function redactText(text: string, secrets: Iterable<string>, binary = false): string {
+export function redactText(
+  text: string,
+  secrets: Iterable<string>,
+  binary = false,
+  before = "",
+): string {
   const r = new Redactor();
-  for (const s of secrets) r.add(binary ? binaryToBytes(s) : encoder.encode(s));
+  const bytes = (s: string) => binary ? binaryToBytes(s) : encoder.encode(s);
+  for (const s of secrets) r.add(bytes(s));
   if (!r.active) return text;
-  const bytes = binary ? binaryToBytes(text) : encoder.encode(text);
-  const out = concatBytes(r.push(bytes), r.flush());
+  r.push(bytes(before));
+  const out = concatBytes(r.push(bytes(text)), r.flush());
   return binary ? bytesToBinary(out) : decoder.decode(out);
 }

@@ -74,7 +74,10 @@ export interface SessionOptions<D extends Data = string> {
   charDelay?: number;
   /** Callbacks told about everything read, sent and resized. @default {[]} */
   observers?: readonly SessionObserver[];
-  /** Where output read from the peer is copied (pexpect's `logfile_read`). */
+  /**
+   * Where output read from the peer is copied (pexpect's `logfile_read`), the echo of
+   * secrets as `***`. A stream that lags makes the session wait (see `LogTarget`).
+   */
   logRead?: LogTarget;
   /** Where data sent to the peer is copied, secrets as `***` (pexpect's `logfile_send`). */
   logSend?: LogTarget;

@@ -169,3 +169,17 @@ Deno.test("bytes mode: a secret given as bytes is redacted from read events spli
     deepStrictEqual(seen, [0x3e, 0x20, 0x2a, 0x2a, 0x2a, 0x0a, 0x3e]);
   }
 });
+
+Deno.test("an error tail that begins inside the echo of a secret shows none of it", async () => {
+  const filler = "y".repeat(508);
+  const ch = new FakeChannel(["> ", { input: "hunter2" }, `hunter2${filler}hunter2`, {
+    hold: true,
+  }]);
+  await using s = new Session(ch);
+  await s.expect("> ");
+  await s.send("hunter2", { secret: true });
+  await rejects(s.expect("never", { timeout: 100 }), (e) => {
+    strictEqual((e as TimeoutError).tail, `*${filler}***`);
+    return e instanceof TimeoutError;
+  });
+});
