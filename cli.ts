@@ -3,8 +3,8 @@
  * The `dexpect` command line: argument parsing and wiring of the library, nothing more.
  *
  * ```text
- * dexpect telnet HOST [PORT] [--tls] [--log FILE] [--record FILE.cast]
- * dexpect spawn [--log FILE] [--record FILE.cast] -- CMD ARGS...
+ * dexpect telnet HOST [PORT] [--tls] [--log FILE] [--record FILE.cast [--record-input]]
+ * dexpect spawn [--log FILE] [--record FILE.cast [--record-input]] -- CMD ARGS...
  * dexpect run [--timeout MS] [--expect PATTERN --send TEXT]... -- CMD ARGS...
  * dexpect chat FILE
  * dexpect serve [--port N] [--hostname 127.0.0.1] -- CMD ARGS...
@@ -57,8 +57,8 @@ class UsageError extends Error {
 const HELP = `dexpect ${VERSION}: automate interactive programs (pty) and Telnet sessions
 
 Usage:
-  dexpect telnet HOST [PORT] [--tls] [--log FILE] [--record FILE.cast]
-  dexpect spawn [--log FILE] [--record FILE.cast] -- CMD ARGS...
+  dexpect telnet HOST [PORT] [--tls] [--log FILE] [--record FILE.cast [--record-input]]
+  dexpect spawn [--log FILE] [--record FILE.cast [--record-input]] -- CMD ARGS...
   dexpect run [--timeout MS] [--expect PATTERN --send TEXT]... -- CMD ARGS...
   dexpect chat FILE
   dexpect serve [--port N] [--hostname 127.0.0.1] -- CMD ARGS...
@@ -84,7 +84,8 @@ Exit codes:
 `;
 
 const COMMAND_HELP: Record<string, string> = {
-  telnet: `Usage: dexpect telnet HOST [PORT] [--tls] [--log FILE] [--record FILE.cast]
+  telnet:
+    `Usage: dexpect telnet HOST [PORT] [--tls] [--log FILE] [--record FILE.cast [--record-input]]
 
 An interactive Telnet client, like telnet(1). PORT defaults to 23 (992 with --tls). Your
 terminal's size goes to the server (NAWS). While the server does not echo, keys are echoed
@@ -103,7 +104,11 @@ ECHO), each key goes out at once (character mode). Ctrl-] opens the dexpect> pro
 
   --tls            connect with TLS (telnets)
   --log FILE       write everything the server sends to FILE
-  --record FILE    record an asciicast v2 file
+  --record FILE    record an asciicast v2 file (output only)
+  --record-input   also record what you type (the server's echo state is not known:
+                   passwords you type are recorded too)
+
+FILEs are created private (mode 0600); what the server echoes of a password is in them.
 `,
   chat: `Usage: dexpect chat FILE
 
@@ -152,13 +157,17 @@ pace, byte for byte.
   --speed X        X times the recorded pace (default 1)
   --idle-limit MS  longest pause in milliseconds (default: none)
 `,
-  spawn: `Usage: dexpect spawn [--log FILE] [--record FILE.cast] -- CMD ARGS...
+  spawn: `Usage: dexpect spawn [--log FILE] [--record FILE.cast [--record-input]] -- CMD ARGS...
 
 Runs CMD in a pseudo-terminal attached to your terminal and records the session, like
 script(1). Exits with the child's status.
 
   --log FILE       write everything the program prints to FILE (a typescript)
   --record FILE    record an asciicast v2 file (replay with asciinema play FILE)
+  --record-input   also record what you type, except while the terminal's echo is off
+                   (password prompts)
+
+FILEs are created private (mode 0600).
 `,
   run: `Usage: dexpect run [--timeout MS] [--expect PATTERN --send TEXT]... -- CMD ARGS...
 
@@ -261,53 +270,76 @@ async function withFile<T>(what: string, path: string, op: () => Promise<T>): Pr
   }
 }
 
+/**
+ * Opens a log or recording for writing, private to the user (0600): a session's output can
+ * hold what the peer echoes of secrets. An existing regular file is truncated and made
+ * private too; devices and pipes (`/dev/stderr`) are left as they are.
+ */
 async function openLog(path: string | undefined): Promise<Deno.FsFile | undefined> {
   if (path === undefined) return undefined;
-  return await withFile(
-    "write",
-    path,
-    () => Deno.open(path, { write: true, create: true, truncate: true }),
-  );
+  return await withFile("write", path, async () => {
+    const file = await Deno.open(path, { write: true, create: true, truncate: true, mode: 0o600 });
+    try {
+      const { isFile, mode } = await file.stat();
+      if (isFile && mode !== null && (mode & 0o077) !== 0) await Deno.chmod(path, 0o600);
+    } catch (error) {
+      file.close();
+      throw error;
+    }
+    return file;
+  });
 }
 
 async function spawnCommand(args: string[]): Promise<number> {
   const { options, command } = splitCommand(args);
-  const { values } = parse(options, { log: { type: "string" }, record: { type: "string" } });
+  const { values } = parse(options, {
+    log: { type: "string" },
+    record: { type: "string" },
+    "record-input": { type: "boolean" },
+  });
   const terminal = stdioTerminal();
   const size = terminal.size?.() ?? { cols: 80, rows: 24 };
-  await using log = await openLog(values.log);
-  // The recorder releases the stream when the session closes; closing the stream (not the
-  // file) flushes what Deno's FsFile.writable buffers.
+  // The session writes to the files' streams and releases them when it closes. Closing a
+  // stream flushes what Deno's FsFile.writable buffers (and closes the file).
+  const log = await openLog(values.log);
   const record = await openLog(values.record);
   const stamp = () => new Date().toISOString();
-  if (log) {
-    await log.write(
+  const where = [values.log, values.record].filter(Boolean).join(" and ");
+  let status: ExitStatus | undefined;
+  try {
+    await log?.write(
       encoder.encode(`Script started on ${stamp()} [COMMAND="${command.join(" ")}"]\n`),
     );
-  }
-  const where = [values.log, values.record].filter(Boolean).join(" and ");
-  if (where) console.error(`Script started, output file is ${where}.`);
-  const session = spawn(command, {
-    ...size,
-    timeout: null,
-    observers: logTo(log),
-    record: record?.writable,
-  });
-  let status: ExitStatus;
-  try {
-    await session.interact({ terminal, escapeCharacter: null });
-    status = await session.wait();
+    if (where) console.error(`Script started, output file is ${where}.`);
+    const session = spawn(command, {
+      ...size,
+      timeout: null,
+      logRead: log?.writable,
+      record: record?.writable,
+      recordInput: values["record-input"] ?? false,
+    });
+    try {
+      await session.interact({ terminal, escapeCharacter: null });
+      status = await session.wait();
+    } finally {
+      await session.close();
+    }
   } finally {
-    await session.close();
-    await record?.writable.close();
-  }
-  if (log) {
-    await log.write(
-      encoder.encode(`\nScript done on ${stamp()} [COMMAND_EXIT_CODE="${statusCode(status)}"]\n`),
-    );
+    const done = status === undefined
+      ? ""
+      : `\nScript done on ${stamp()} [COMMAND_EXIT_CODE="${statusCode(status)}"]\n`;
+    if (log) await closeStream(log.writable, done);
+    if (record) await closeStream(record.writable);
   }
   if (where) console.error("Script done.");
   return statusCode(status);
+}
+
+/** Writes `last` to a file's stream and closes it (flushing it, and closing the file). */
+async function closeStream(stream: WritableStream<Uint8Array>, last = ""): Promise<void> {
+  const writer = stream.getWriter();
+  if (last) await writer.write(encoder.encode(last));
+  await writer.close();
 }
 
 async function runCommand(args: string[]): Promise<number> {
@@ -336,15 +368,15 @@ async function runCommand(args: string[]): Promise<number> {
   return statusCode(end.exitStatus ?? session.exitStatus());
 }
 
-/** An observer that copies what is read to `file` (a typescript log). */
-function logTo(file: Deno.FsFile | undefined): SessionObserver[] {
-  return file ? [(e) => void (e.type === "read" && file.writeSync(e.data))] : [];
-}
-
 async function telnetCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { tls: { type: "boolean" }, log: { type: "string" }, record: { type: "string" } },
+    options: {
+      tls: { type: "boolean" },
+      log: { type: "string" },
+      record: { type: "string" },
+      "record-input": { type: "boolean" },
+    },
     allowPositionals: true,
     strict: true,
   });
@@ -353,15 +385,20 @@ async function telnetCommand(args: string[]): Promise<number> {
     throw new UsageError("telnet takes HOST [PORT]");
   }
   const terminal = stdioTerminal();
-  await using log = await openLog(values.log);
+  const log = await openLog(values.log);
   const record = await openLog(values.record);
   const session = await Telnet.connect(host, Number(port), {
     tls: values.tls ?? false,
     timeout: 10_000,
     terminalTypes: [Deno.env.get("TERM") || "xterm"],
     windowSize: terminal.size?.() ?? { cols: 80, rows: 24 }, // NAWS: the user's terminal
-    observers: logTo(log),
+    logRead: log?.writable,
     record: record?.writable,
+    recordInput: values["record-input"] ?? false,
+  }).catch((error) => {
+    log?.close();
+    record?.close();
+    throw error;
   });
   // NVT line mode (local echo and editing) unless the server echoes, or the user chose.
   const mode: ModeState = {
@@ -381,7 +418,8 @@ async function telnetCommand(args: string[]): Promise<number> {
     }
   } finally {
     await session.close();
-    await record?.writable.close();
+    if (log) await closeStream(log.writable);
+    if (record) await closeStream(record.writable);
   }
 }
 

@@ -29,6 +29,7 @@ import {
 } from "./_codec.ts";
 import { redact, TAIL_LENGTH, tailOf } from "./_format.ts";
 import { ObserverHub } from "./_observers.ts";
+import { Redactor } from "./_redact.ts";
 import { Pump, type ReadOutcome } from "./_pump.ts";
 import { type Entry, type Found, type PatternSet, Searcher } from "./_search.ts";
 import { Waiter, type WakeReason } from "./_waiter.ts";
@@ -50,6 +51,9 @@ export class Engine<D extends Data> {
   readonly #buffer = new StreamBuffer();
   readonly #decoder: StreamDecoder;
   readonly #secrets = new Set<string>();
+  /** Redacts the echo of secrets from read events. */
+  readonly #readRedactor = new Redactor();
+  readonly #echo: () => boolean;
   readonly #maxBuffer: number;
   readonly #overflow: "error" | "drop-oldest";
   readonly #window: number | null;
@@ -60,15 +64,17 @@ export class Engine<D extends Data> {
   #inputClosed = false;
   #active: Waiter | undefined;
 
-  /** `exitStatus` is the session's overridable hook. */
+  /** `exitStatus` and `echo` are the session's overridable hooks. */
   constructor(
     channel: Channel,
     options: SessionOptions<D>,
     exitStatus: () => ExitStatus | undefined,
+    echo: () => boolean = () => true,
   ) {
     checkOptions(options);
     this.#channel = channel;
     this.#exitStatus = exitStatus;
+    this.#echo = echo;
     this.#pump = new Pump(channel.readable);
     this.bytesMode = options.encoding === null;
     this.#decoder = createDecoder(this.bytesMode ? null : "utf-8");
@@ -85,7 +91,7 @@ export class Engine<D extends Data> {
       const recorder = new AsciicastRecorder(options.record, {
         cols: options.cols,
         rows: options.rows,
-        input: options.recordInput ?? true,
+        input: options.recordInput ?? false,
       });
       this.hub.add(recorder.observe);
       this.hub.own(recorder);
@@ -125,7 +131,9 @@ export class Engine<D extends Data> {
 
   /** Remembers data to redact from error messages. */
   addSecret(data: string | Uint8Array): void {
-    if (data.length > 0) this.#secrets.add(toInternal(data, this.bytesMode));
+    if (data.length === 0) return;
+    this.#secrets.add(toInternal(data, this.bytesMode));
+    this.#readRedactor.add(toWire(data));
   }
 
   /** Closes the writable (the default `sendEof()`). */
@@ -213,14 +221,29 @@ export class Engine<D extends Data> {
 
   /** Reads one chunk (telling observers), or the reason the waiter fired. */
   async read(waiter: Waiter): Promise<ReadOutcome | WakeReason> {
+    if (!this.#pump.pending) {
+      // Backpressure: while a log or recording lags, nothing more is read (the peer waits).
+      for (let ready = this.hub.ready(); ready !== undefined; ready = this.hub.ready()) {
+        const r = await waiter.race(ready);
+        if (typeof r === "string") return r;
+      }
+    }
     const next = this.#pump.next();
     const r = await waiter.race(next);
     if (typeof r === "string") return r;
     this.#pump.take();
-    if (r.kind === "data" && this.hub.active) {
-      this.hub.emit({ type: "read", data: r.value, time: performance.now() });
-    }
+    if (this.hub.active || this.#readRedactor.active) this.#emitRead(r);
     return r;
+  }
+
+  /** Tells observers what was read, the echo of secrets redacted; at the end, what is held. */
+  #emitRead(r: ReadOutcome): void {
+    const redactor = this.#readRedactor;
+    let data: Uint8Array;
+    if (r.kind === "data") {
+      data = redactor.active ? redactor.push(r.value) : r.value;
+    } else data = redactor.flush();
+    if (data.length > 0) this.hub.emit({ type: "read", data, time: performance.now() });
   }
 
   #finish(entry: Entry, found: Found | undefined, consume: boolean, full: boolean): unknown {
@@ -287,12 +310,15 @@ export class Engine<D extends Data> {
     const buffer = this.#buffer;
     let longest = 0;
     for (const s of this.#secrets) longest = Math.max(longest, s.length);
-    const raw = buffer.slice(buffer.end - TAIL_LENGTH - longest);
+    // The tail of the output, and before it enough to hide a secret it begins inside of.
+    const from = buffer.end - TAIL_LENGTH - longest;
+    const raw = buffer.slice(from);
+    const before = buffer.slice(from - longest, from);
     const details: ExpectErrorDetails = {
       patterns: set.descriptions,
       timeout,
       waited: performance.now() - started,
-      tail: tailOf(redact(raw, this.#secrets)),
+      tail: tailOf(redact(raw, this.#secrets, this.bytesMode, before)),
       binary: this.bytesMode,
     };
     if (kind === "timeout") return new TimeoutError(details);
@@ -308,7 +334,7 @@ export class Engine<D extends Data> {
     this.#writer ??= this.#channel.writable.getWriter();
     if (this.hub.active) {
       const data = secret ? new Uint8Array([0x2a, 0x2a, 0x2a]) : bytes;
-      this.hub.emit({ type: "send", data, time: performance.now(), secret });
+      this.hub.emit({ type: "send", data, time: performance.now(), secret, echo: this.#echo() });
     }
     this.#inflight++;
     try {
@@ -368,6 +394,7 @@ export class Engine<D extends Data> {
       writer?.releaseLock();
     }
     this.#buffer.clear();
+    this.#emitRead({ kind: "end" });
     await this.hub.close();
   }
 }

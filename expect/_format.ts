@@ -5,6 +5,7 @@
  * @module
  */
 
+import { redactText } from "./_redact.ts";
 import { EOF, IdlePattern, type Pattern, TIMEOUT } from "./patterns.ts";
 
 /** How many characters of trailing output errors keep. */
@@ -50,12 +51,18 @@ export function tailOf(text: string): string {
   return text.length > TAIL_LENGTH ? text.slice(-TAIL_LENGTH) : text;
 }
 
-/** Replaces every occurrence of each secret in `text` with `***`. */
-export function redact(text: string, secrets: Iterable<string>): string {
-  for (const secret of secrets) {
-    if (secret.length > 0 && text.includes(secret)) text = text.split(secret).join("***");
-  }
-  return text;
+/**
+ * Replaces each run of text inside occurrences of the secrets with `***`: the rule the
+ * streaming redaction of logs, observers and recordings follows too. An occurrence that
+ * begins in `before` (the text that preceded) is hidden in `text` too.
+ */
+export function redact(
+  text: string,
+  secrets: Iterable<string>,
+  binary = false,
+  before = "",
+): string {
+  return redactText(text, secrets, binary, before);
 }
 
 /** Describes one pattern: `"login:"`, `/\$ $/m`, `EOF`, `TIMEOUT`, `idle(500 ms)`. */

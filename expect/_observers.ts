@@ -6,31 +6,12 @@
  */
 
 import type { LogTarget, SessionEvent, SessionObserver } from "./observers.ts";
+import { StreamSink } from "./_sink.ts";
 
-/** Writes to a stream in order without waiting; `close()` drains and releases. */
-export class StreamSink {
-  #writer: WritableStreamDefaultWriter<Uint8Array> | undefined;
-  #last: Promise<void> = Promise.resolve();
-  #failed = false;
-
-  constructor(stream: WritableStream<Uint8Array>) {
-    this.#writer = stream.getWriter();
-  }
-
-  write(data: Uint8Array): void {
-    if (this.#writer === undefined || this.#failed) return;
-    this.#last = this.#writer.write(data).catch(() => {
-      this.#failed = true;
-    });
-  }
-
-  async close(): Promise<void> {
-    const writer = this.#writer;
-    if (writer === undefined) return;
-    this.#writer = undefined;
-    await this.#last;
-    writer.releaseLock();
-  }
+/** What the hub flushes on close; `ready()` as in {@link StreamSink.ready}. */
+export interface Sink {
+  close(): Promise<void>;
+  ready?(): Promise<void> | undefined;
 }
 
 function logObserver(type: "read" | "send", target: LogTarget): [SessionObserver, StreamSink?] {
@@ -47,7 +28,7 @@ function logObserver(type: "read" | "send", target: LogTarget): [SessionObserver
 
 export class ObserverHub {
   #observers: SessionObserver[] = [];
-  #sinks: { close(): Promise<void> }[] = [];
+  #sinks: Sink[] = [];
 
   /** Whether anyone listens (lets hot paths skip building events). */
   get active(): boolean {
@@ -68,8 +49,20 @@ export class ObserverHub {
   }
 
   /** Registers something to flush and release on {@link close}. */
-  own(closable: { close(): Promise<void> }): void {
-    this.#sinks.push(closable);
+  own(sink: Sink): void {
+    this.#sinks.push(sink);
+  }
+
+  /**
+   * `undefined` when every sink can take more; otherwise a promise that resolves when the
+   * first stalled one can. Readers loop on it before reading more output.
+   */
+  ready(): Promise<void> | undefined {
+    for (const sink of this.#sinks) {
+      const ready = sink.ready?.();
+      if (ready !== undefined) return ready;
+    }
+    return undefined;
   }
 
   emit(event: SessionEvent): void {

@@ -6,7 +6,7 @@
  */
 
 import type { SessionEvent } from "./observers.ts";
-import { StreamSink } from "./_observers.ts";
+import { type DropNote, StreamSink } from "./_sink.ts";
 
 /**
  * Options of {@linkcode AsciicastRecorder}.
@@ -24,7 +24,12 @@ export interface AsciicastOptions {
   cols?: number;
   /** Terminal height in cells for the header. @default {24} */
   rows?: number;
-  /** Whether sent data is recorded as `"i"` events (secrets as `***`). @default {true} */
+  /**
+   * Whether sent data is recorded as `"i"` events (secrets as `***`), as asciinema's
+   * `--stdin`. Even then, nothing sent while the peer's terminal does not echo (a `"send"`
+   * event with `echo: false`, e.g. a password typed at a prompt) is recorded.
+   * @default {false}
+   */
   input?: boolean;
   /** Recording start as Unix time in seconds. @default {the current time} */
   timestamp?: number;
@@ -41,6 +46,13 @@ const encoder = new TextEncoder();
  * `{"version": 2, "width", "height", "timestamp"}`, then `[time, "o" | "i" | "r", data]`
  * events with `time` in seconds since the recorder was created. Output and input are
  * decoded as UTF-8 with streaming decoders, so characters split across chunks survive.
+ * Input is left out unless asked for (`input: true`), and then still left out while the
+ * terminal's echo is off, like asciinema and script(1).
+ *
+ * Writing never waits: lines are queued and coalesced as for a `LogTarget` stream. A
+ * session applies backpressure through {@linkcode AsciicastRecorder.ready}; events nobody
+ * waits for beyond 4 MiB queued are dropped, and a marker event (`"m"`) says how many
+ * bytes were lost.
  *
  * Pass its {@linkcode AsciicastRecorder.observe} to a session's observers (the `record`
  * session option does this for you), and call {@linkcode AsciicastRecorder.close} when
@@ -77,9 +89,9 @@ export class AsciicastRecorder {
    * @throws {TypeError} If `writable` is already locked.
    */
   constructor(writable: WritableStream<Uint8Array>, options: AsciicastOptions = {}) {
-    this.#sink = new StreamSink(writable);
+    this.#sink = new StreamSink(writable, this.#dropNote);
     this.#origin = performance.now();
-    this.#input = options.input ?? true;
+    this.#input = options.input ?? false;
     const header: Record<string, unknown> = {
       version: 2,
       width: options.cols ?? 80,
@@ -106,7 +118,7 @@ export class AsciicastRecorder {
       const text = this.#out.decode(event.data, { stream: true });
       if (text.length > 0) this.#line([time, "o", text]);
     } else if (event.type === "send") {
-      if (!this.#input) return;
+      if (!this.#input || event.echo === false) return;
       const text = this.#in.decode(event.data, { stream: true });
       if (text.length > 0) this.#line([time, "i", text]);
     } else {
@@ -115,8 +127,19 @@ export class AsciicastRecorder {
   }
 
   /**
-   * Stops recording: waits for pending writes and releases the stream (not closed).
-   * Idempotent.
+   * Backpressure for whoever feeds the recorder: `undefined` while less than 1 MiB waits
+   * for the stream, otherwise a promise that resolves when less does (or the recorder is
+   * closed). A session awaits it before reading more output.
+   *
+   * @returns `undefined`, or a promise to await before feeding more.
+   */
+  ready(): Promise<void> | undefined {
+    return this.#sink.ready();
+  }
+
+  /**
+   * Stops recording: waits for pending writes (at most 2 s) and releases the stream (not
+   * closed). Idempotent.
    *
    * @returns A promise that settles when the stream is released.
    */
@@ -127,6 +150,15 @@ export class AsciicastRecorder {
   }
 
   #line(value: unknown): void {
-    this.#sink.write(encoder.encode(JSON.stringify(value) + "\n"));
+    this.#sink.write(this.#encode(value));
   }
+
+  #encode(value: unknown): Uint8Array {
+    return encoder.encode(JSON.stringify(value) + "\n");
+  }
+
+  readonly #dropNote: DropNote = (dropped) => {
+    const time = Math.round((performance.now() - this.#origin) * 1e3) / 1e6;
+    return this.#encode([time, "m", `dexpect: ${dropped} bytes of events not recorded`]);
+  };
 }

@@ -10,8 +10,14 @@
  * Something that happened on a session, as observers see it. `time` is
  * `performance.now()` when it happened, in milliseconds.
  *
- * - `"read"`: bytes that arrived from the peer (also during `interact()`).
- * - `"send"`: bytes written to the peer; with `secret: true` the data is `***`.
+ * - `"read"`: bytes that arrived from the peer (also during `interact()`), with every
+ *   occurrence of a secret sent so far (its echo) as `***`, even when it arrives split over
+ *   several reads: a tail that could begin a secret is held back (never longer than the
+ *   longest secret) until more output shows whether it does, or the output ends.
+ *   Results and `interact()`'s screen are not redacted.
+ * - `"send"`: bytes written to the peer; with `secret: true` the data is `***`. `echo` is
+ *   `false` when the peer's terminal did not echo input at that moment (a pty whose termios
+ *   `ECHO` flag is off, as while a program reads a password); absent or `true` otherwise.
  * - `"resize"`: the terminal size changed to `cols` x `rows` cells (from `interact()` or
  *   a transport's `resize`).
  *
@@ -35,6 +41,7 @@ export type SessionEvent =
     readonly data: Uint8Array;
     readonly time: number;
     readonly secret: boolean;
+    readonly echo?: boolean;
   }
   | {
     readonly type: "resize";
@@ -62,8 +69,19 @@ export type SessionObserver = (event: SessionEvent) => void;
 
 /**
  * Where a log goes: a callback given the bytes, or a `WritableStream` the session writes to
- * (in order, without waiting for it). A stream is not closed by the session: `close()`
- * waits for pending writes and releases its lock, so the owner can close it afterwards.
+ * in order. A callback runs synchronously on the session's path. A stream is fed without
+ * waiting, with bounded memory:
+ *
+ * - Writes are coalesced: while one write is in flight, what comes is queued and then
+ *   written as one chunk, so a stream that is slow per write (a file on a slow disk, a
+ *   network log) costs few writes.
+ * - Backpressure: while more than 1 MiB waits for a stream, the session reads no more
+ *   output (the peer waits, as pexpect, Tcl Expect and script(1) wait for their log file),
+ *   and a call's deadline and signal still apply while it waits. Output is never lost.
+ * - Sent data does not wait for a log: beyond 4 MiB waiting, it is dropped and a line
+ *   `[dexpect: N bytes not logged: the log target was too slow]` is written in its place.
+ * - `close()` waits for what is queued (at most 2 s, then gives up on a stream that takes
+ *   nothing) and releases the stream's lock without closing it, so the owner can close it.
  *
  * @example Both kinds
  * ```ts

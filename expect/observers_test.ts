@@ -52,7 +52,7 @@ Deno.test("record writes asciicast v2: header, o and i events with increasing ti
       typeof x === "string" ? Uint8Array.from(x, (c) => c.charCodeAt(0)) : x
     ),
   );
-  const s = new Session(ch, { record: cast.stream, cols: 100, rows: 30 });
+  const s = new Session(ch, { record: cast.stream, recordInput: true, cols: 100, rows: 30 });
   await s.expect("$ ");
   await s.sendLine("pw", { secret: true });
   await s.expect("$ ");
@@ -89,5 +89,31 @@ Deno.test("AsciicastRecorder records resizes and can leave input out", async () 
   strictEqual(lines[0].title, "t");
   deepStrictEqual(lines[0].env, { TERM: "xterm" });
   deepStrictEqual(lines.slice(1).map((e) => [e[1], e[2]]), [["r", "120x40"]]);
+  await cast.stream.close();
+});
+
+Deno.test("AsciicastRecorder leaves input out by default, and always while the echo is off", async () => {
+  const time = performance.now();
+  const send = (text: string, echo?: boolean) => ({
+    type: "send" as const,
+    data: new TextEncoder().encode(text),
+    time,
+    secret: false,
+    echo,
+  });
+  const plain = collector();
+  const byDefault = new AsciicastRecorder(plain.stream);
+  byDefault.observe(send("typed"));
+  await byDefault.close();
+  strictEqual(plain.text().trimEnd().split("\n").length, 1); // the header only
+  const cast = collector();
+  const rec = new AsciicastRecorder(cast.stream, { input: true });
+  rec.observe(send("user\r", true));
+  rec.observe(send("hunter2\r", false));
+  rec.observe(send("ls\r"));
+  await rec.close();
+  const events = cast.text().trimEnd().split("\n").slice(1).map((l) => JSON.parse(l));
+  deepStrictEqual(events.map((e) => [e[1], e[2]]), [["i", "user\r"], ["i", "ls\r"]]);
+  await plain.stream.close();
   await cast.stream.close();
 });

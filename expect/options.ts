@@ -74,7 +74,10 @@ export interface SessionOptions<D extends Data = string> {
   charDelay?: number;
   /** Callbacks told about everything read, sent and resized. @default {[]} */
   observers?: readonly SessionObserver[];
-  /** Where output read from the peer is copied (pexpect's `logfile_read`). */
+  /**
+   * Where output read from the peer is copied (pexpect's `logfile_read`), the echo of
+   * secrets as `***`. A stream that lags makes the session wait (see `LogTarget`).
+   */
   logRead?: LogTarget;
   /** Where data sent to the peer is copied, secrets as `***` (pexpect's `logfile_send`). */
   logSend?: LogTarget;
@@ -83,7 +86,10 @@ export interface SessionOptions<D extends Data = string> {
    * stream is released, not closed, by `close()`.
    */
   record?: WritableStream<Uint8Array>;
-  /** Whether the recording includes sent data as `"i"` events. @default {true} */
+  /**
+   * Whether the recording includes sent data as `"i"` events (never while the terminal's
+   * echo is off). @default {false}
+   */
   recordInput?: boolean;
   /** Terminal width in cells for the recording's header. @default {80} */
   cols?: number;

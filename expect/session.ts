@@ -96,7 +96,12 @@ export class Session<D extends Data = string> implements AsyncDisposable {
    * @throws {TypeError} If an option has the wrong type, or a stream is already locked.
    */
   constructor(channel: Channel, options: SessionOptions<D> = {}) {
-    this.#engine = new Engine(channel, options, () => this.exitStatus());
+    this.#engine = new Engine(
+      channel,
+      options,
+      () => this.exitStatus(),
+      () => this.inputEchoed(),
+    );
     this.lineEnding = options.lineEnding ?? "\n";
   }
 
@@ -528,6 +533,18 @@ export class Session<D extends Data = string> implements AsyncDisposable {
    */
   protected exitStatus(): ExitStatus | undefined {
     return undefined;
+  }
+
+  /**
+   * Whether the peer's terminal echoes what is sent, asked at each send for the `echo`
+   * field of `"send"` events (recordings leave input out while it is off, as when a program
+   * reads a password). The default cannot tell and says `true`; a pty returns its termios
+   * `ECHO` flag.
+   *
+   * @returns `false` while the terminal's echo is off.
+   */
+  protected inputEchoed(): boolean {
+    return true;
   }
 
   /**

@@ -176,6 +176,15 @@ export class PtySession<D extends Data = string> extends Session<D> {
     return this.process.exitStatus;
   }
 
+  /** The terminal's termios `ECHO` flag: recordings leave out input sent while it is off. */
+  protected override inputEchoed(): boolean {
+    try {
+      return this.process.echo;
+    } catch {
+      return false; // The pty is closed: nothing to tell, so nothing to record.
+    }
+  }
+
   /** `interact()` forwards the user's terminal size: the child gets SIGWINCH. */
   protected override onWindowChange(cols: number, rows: number): void {
     if (!this.process.closed) this.process.resize(cols, rows);
