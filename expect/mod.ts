@@ -81,6 +81,7 @@ export type {
   TerminalSize,
 } from "./interact.ts";
 export { Session } from "./session.ts";
+export { type CustomMatcher, CustomPattern, type MatchContext, type ReadHook } from "./custom.ts";
 export {
   type ChatOpenStep,
   type ChatStep,
