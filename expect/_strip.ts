@@ -23,6 +23,7 @@ const STRING_ESC = 5;
 /** A string or sequence longer than this is not swallowed further (a hostile peer). */
 const MAX_SEQUENCE = 65_536;
 
+// deno-lint-ignore no-control-regex -- the control characters are what it looks for
 const NEEDS_WORK = /[\x1b\x0e\x0f]/;
 
 /** Removes control sequences from text read in chunks. */
