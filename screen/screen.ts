@@ -1,0 +1,472 @@
+// Copyright the dexpect authors. MIT license.
+/**
+ * {@linkcode Screen}: what a terminal shows after the output it was fed, emulated by
+ * xterm.js (`@xterm/headless`), with wide characters measured by Unicode 11 rules.
+ *
+ * @module
+ */
+
+import type { IBufferCell, IBufferLine, Terminal } from "@xterm/headless";
+import type { SerializeAddon } from "@xterm/addon-serialize";
+import { loadedXterm, loadXterm, type Xterm } from "./_xterm.ts";
+import { renderSvg, type SvgOptions } from "./_svg.ts";
+
+/**
+ * A colour: `null` for the terminal's default, a palette index 0–255 (0–7 the ANSI colours,
+ * 8–15 their bright forms), or `"#rrggbb"` for a 24-bit colour.
+ *
+ * @example The three forms
+ * ```ts
+ * import type { Color } from "./screen.ts";
+ *
+ * const colours: Color[] = [null, 1, "#ff8800"];
+ * void colours;
+ * ```
+ */
+export type Color = null | number | string;
+
+/**
+ * One cell of the screen.
+ *
+ * @example A bold red "x"
+ * ```ts
+ * import type { Cell } from "./screen.ts";
+ *
+ * const cell: Cell = {
+ *   char: "x", width: 1, fg: 1, bg: null,
+ *   bold: true, italic: false, underline: false, inverse: false,
+ * };
+ * void cell;
+ * ```
+ */
+export interface Cell {
+  /** The character shown (`""` for a blank cell and for the right half of a wide one). */
+  readonly char: string;
+  /** Cells it covers: 1, 2 for wide characters, 0 for the right half of a wide one. */
+  readonly width: number;
+  /** Foreground colour. */
+  readonly fg: Color;
+  /** Background colour. */
+  readonly bg: Color;
+  /** SGR 1. */
+  readonly bold: boolean;
+  /** SGR 3. */
+  readonly italic: boolean;
+  /** SGR 4 (any underline style). */
+  readonly underline: boolean;
+  /** SGR 7 (reverse video): how menus and selections are highlighted. */
+  readonly inverse: boolean;
+}
+
+/**
+ * Options of a {@linkcode Screen} (and of `attachScreen` and `spawn(..., { screen })`).
+ *
+ * @example A wide screen with a long history
+ * ```ts
+ * import type { ScreenOptions } from "./screen.ts";
+ *
+ * const options: ScreenOptions = { cols: 132, rows: 43, scrollback: 10_000 };
+ * void options;
+ * ```
+ */
+export interface ScreenOptions {
+  /** Width in cells. @default {80} */
+  cols?: number;
+  /** Height in cells. @default {24} */
+  rows?: number;
+  /** Lines kept above the screen as they scroll off. @default {1000} */
+  scrollback?: number;
+  /**
+   * When a screen expectation fails, also write the SVG picture of the screen to this path
+   * (the error message names it).
+   */
+  svgOnFailure?: string;
+}
+
+/**
+ * A cursor position, 0-based.
+ *
+ * @example The top-left corner
+ * ```ts
+ * import type { Position } from "./screen.ts";
+ *
+ * const home: Position = { row: 0, col: 0 };
+ * void home;
+ * ```
+ */
+export interface Position {
+  /** Row from the top of the screen. */
+  readonly row: number;
+  /** Column in cells. */
+  readonly col: number;
+}
+
+const BLANK: Cell = {
+  char: "",
+  width: 1,
+  fg: null,
+  bg: null,
+  bold: false,
+  italic: false,
+  underline: false,
+  inverse: false,
+};
+
+function checkDimension(name: string, value: number, min: number): number {
+  if (!Number.isInteger(value) || value < min || value > 65_535) {
+    throw new RangeError(`Invalid ${name}: expected an integer ${min}–65535, got ${value}`);
+  }
+  return value;
+}
+
+function color(mode: "fg" | "bg", cell: IBufferCell): Color {
+  if (mode === "fg" ? cell.isFgDefault() : cell.isBgDefault()) return null;
+  const value = mode === "fg" ? cell.getFgColor() : cell.getBgColor();
+  if (mode === "fg" ? cell.isFgPalette() : cell.isBgPalette()) return value;
+  return "#" + value.toString(16).padStart(6, "0");
+}
+
+/**
+ * A terminal screen fed with a program's output: the text and attributes a person would
+ * see, the cursor, the title, the alternate screen and the scrollback. Built on the xterm.js
+ * emulator (`@xterm/headless`) with Unicode 11 cell widths (`@xterm/addon-unicode11`) and
+ * ANSI snapshots (`@xterm/addon-serialize`). Rows and columns are 0-based.
+ *
+ * Sessions get one with `attachScreen(session)` or `spawn(cmd, { screen: true })`; a screen
+ * can also be fed directly with {@linkcode Screen.write}.
+ *
+ * @example Feed a screen and read it
+ * ```ts
+ * import { Screen } from "@dexpect/dexpect/screen";
+ * import { deepStrictEqual, strictEqual } from "node:assert/strict";
+ *
+ * using screen = new Screen({ cols: 20, rows: 3 });
+ * await screen.write("\x1b]0;demo\x07hello\r\n\x1b[7mworld\x1b[m");
+ * strictEqual(screen.text(), "hello\nworld");
+ * deepStrictEqual(screen.cursor, { row: 1, col: 5 });
+ * strictEqual(screen.cell(1, 0).inverse, true);
+ * strictEqual(screen.title, "demo");
+ * ```
+ */
+export class Screen implements Disposable {
+  #cols: number;
+  #rows: number;
+  readonly #scrollback: number;
+  /** Where a failed expectation writes the SVG picture, if anywhere. */
+  readonly svgOnFailure: string | undefined;
+  #term: Terminal | undefined;
+  #serializer: SerializeAddon | undefined;
+  #ready: Promise<void> | undefined;
+  #title = "";
+  #version = 0;
+  #disposed = false;
+
+  /**
+   * Creates a blank screen. When xterm.js is not loaded yet (the root module loads it on
+   * first use), the screen reads as blank until the load finishes; `write()` waits for it.
+   *
+   * @param options Size in cells and scrollback lines.
+   * @throws {RangeError} On a size out of range.
+   */
+  constructor(options: ScreenOptions = {}) {
+    this.#cols = checkDimension("cols", options.cols ?? 80, 1);
+    this.#rows = checkDimension("rows", options.rows ?? 24, 1);
+    this.#scrollback = checkDimension("scrollback", options.scrollback ?? 1000, 0);
+    this.svgOnFailure = options.svgOnFailure;
+    const xterm = loadedXterm();
+    if (xterm !== undefined) this.#create(xterm);
+    else this.#ready = loadXterm().then((x) => this.#create(x));
+  }
+
+  #create(xterm: Xterm): void {
+    if (this.#disposed) return;
+    const term = new xterm.Terminal({
+      cols: this.#cols,
+      rows: this.#rows,
+      scrollback: this.#scrollback,
+      allowProposedApi: true,
+    });
+    term.loadAddon(new xterm.Unicode11Addon());
+    term.unicode.activeVersion = "11";
+    this.#serializer = new xterm.SerializeAddon();
+    term.loadAddon(this.#serializer as never);
+    term.onTitleChange((title) => (this.#title = title));
+    this.#term = term;
+    this.#ready = undefined;
+  }
+
+  /** Width in cells. */
+  get cols(): number {
+    return this.#cols;
+  }
+
+  /** Height in cells. */
+  get rows(): number {
+    return this.#rows;
+  }
+
+  /** Counts the writes applied; changes whenever output was applied. */
+  get version(): number {
+    return this.#version;
+  }
+
+  /**
+   * Applies output to the screen. Resolves once it is parsed, so reads that follow see it.
+   *
+   * @param data Bytes (decoded as UTF-8, split characters kept across calls) or text.
+   * @returns A promise that settles when the data is on the screen.
+   */
+  async write(data: Uint8Array | string): Promise<void> {
+    if (this.#ready !== undefined) await this.#ready;
+    const term = this.#term;
+    if (term === undefined) return; // disposed
+    await new Promise<void>((resolve) => term.write(data, resolve));
+    this.#version++;
+  }
+
+  /**
+   * Changes the size; the content is re-laid out as a terminal does (the program redraws
+   * once it gets SIGWINCH).
+   *
+   * @param cols Width in cells, 1–65535.
+   * @param rows Height in cells, 1–65535.
+   * @throws {RangeError} On a size out of range.
+   */
+  resize(cols: number, rows: number): void {
+    this.#cols = checkDimension("cols", cols, 1);
+    this.#rows = checkDimension("rows", rows, 1);
+    this.#term?.resize(cols, rows);
+    this.#version++;
+  }
+
+  #line(y: number): IBufferLine | undefined {
+    return this.#term?.buffer.active.getLine(y);
+  }
+
+  /** Index in the buffer of the screen's first row. */
+  #top(): number {
+    return this.#term?.buffer.active.baseY ?? 0;
+  }
+
+  /**
+   * One row as text, trailing blanks trimmed.
+   *
+   * @param row 0 to `rows - 1`.
+   * @returns The text (`""` for a blank row).
+   * @throws {RangeError} When `row` is off the screen.
+   */
+  line(row: number): string {
+    this.#checkRow(row);
+    return this.#line(this.#top() + row)?.translateToString(true) ?? "";
+  }
+
+  /**
+   * Every row, trailing blanks of each trimmed.
+   *
+   * @returns `rows` strings.
+   */
+  lines(): string[] {
+    const top = this.#top();
+    const out: string[] = [];
+    for (let r = 0; r < this.#rows; r++) {
+      out.push(this.#line(top + r)?.translateToString(true) ?? "");
+    }
+    return out;
+  }
+
+  /**
+   * The visible rows joined with `"\n"`, trailing blanks of each row and trailing blank rows
+   * trimmed.
+   *
+   * @returns The text.
+   */
+  text(): string {
+    const rows = this.lines();
+    let n = rows.length;
+    while (n > 0 && rows[n - 1] === "") n--;
+    return rows.slice(0, n).join("\n");
+  }
+
+  /**
+   * The lines that scrolled off the top of the main screen, oldest first (at most
+   * `scrollback`), trailing blanks trimmed. Empty while the alternate screen is active
+   * (it has none).
+   *
+   * @returns The lines.
+   */
+  scrollback(): string[] {
+    const buffer = this.#term?.buffer.active;
+    const out: string[] = [];
+    if (buffer === undefined) return out;
+    for (let y = 0; y < buffer.baseY; y++) {
+      out.push(buffer.getLine(y)?.translateToString(true) ?? "");
+    }
+    return out;
+  }
+
+  /** The cursor, 0-based. */
+  get cursor(): Position {
+    const buffer = this.#term?.buffer.active;
+    return { row: buffer?.cursorY ?? 0, col: buffer?.cursorX ?? 0 };
+  }
+
+  /** The window title last set with OSC 0 or OSC 2 (`""` if none). */
+  get title(): string {
+    return this.#title;
+  }
+
+  /** Whether the alternate screen is active (full-screen programs switch to it). */
+  get altScreen(): boolean {
+    return this.#term?.buffer.active.type === "alternate";
+  }
+
+  /**
+   * One cell's character, colours and attributes.
+   *
+   * @param row 0 to `rows - 1`.
+   * @param col 0 to `cols - 1`.
+   * @returns The cell.
+   * @throws {RangeError} When the position is off the screen.
+   */
+  cell(row: number, col: number): Cell {
+    this.#checkRow(row);
+    if (!Number.isInteger(col) || col < 0 || col >= this.#cols) {
+      throw new RangeError(`Invalid col: expected an integer 0–${this.#cols - 1}, got ${col}`);
+    }
+    const c = this.#line(this.#top() + row)?.getCell(col);
+    if (c === undefined) return BLANK;
+    return {
+      char: c.getChars(),
+      width: c.getWidth(),
+      fg: color("fg", c),
+      bg: color("bg", c),
+      bold: c.isBold() !== 0,
+      italic: c.isItalic() !== 0,
+      underline: c.isUnderline() !== 0,
+      inverse: c.isInverse() !== 0,
+    };
+  }
+
+  /**
+   * A string that changes when anything shown changes: text, colours and attributes,
+   * cursor, alternate screen. Used to tell when the screen settled.
+   *
+   * @returns The fingerprint.
+   */
+  fingerprint(): string {
+    const term = this.#term;
+    if (term === undefined) return "";
+    const buffer = term.buffer.active;
+    const scratch = buffer.getNullCell();
+    let attrs = 0;
+    for (let r = 0; r < this.#rows; r++) {
+      const line = buffer.getLine(buffer.baseY + r);
+      if (line === undefined) continue;
+      for (let x = 0; x < this.#cols; x++) {
+        const c = line.getCell(x, scratch);
+        if (c === undefined || c.isAttributeDefault()) continue;
+        const flags = (c.isBold() ? 1 : 0) | (c.isItalic() ? 2 : 0) | (c.isUnderline() ? 4 : 0) |
+          (c.isInverse() ? 8 : 0);
+        attrs = (Math.imul(attrs, 31) + (r * 65_536 + x) ^ c.getFgColor() ^
+          (c.getBgColor() << 3) ^ (c.getFgColorMode() >>> 20) ^ (flags << 26)) | 0;
+      }
+    }
+    const { row, col } = this.cursor;
+    return `${row},${col},${this.altScreen},${attrs}\n${this.lines().join("\n")}`;
+  }
+
+  /**
+   * The cell column of the character at `index` in `line(row)` (they differ after wide
+   * characters).
+   *
+   * @param row The row.
+   * @param index A UTF-16 index into `line(row)`.
+   * @returns The column in cells.
+   */
+  columnOf(row: number, index: number): number {
+    const line = this.#line(this.#top() + row);
+    if (line === undefined) return index;
+    let at = 0;
+    for (let x = 0; x < this.#cols; x++) {
+      const c = line.getCell(x);
+      if (c === undefined || c.getWidth() === 0) continue;
+      if (at >= index) return x;
+      at += c.getChars().length || 1;
+    }
+    return this.#cols;
+  }
+
+  /**
+   * The screen as ANSI text that recreates it when written to a terminal of the same size
+   * (the serialize addon): for snapshot files.
+   *
+   * @param options `scrollback`: how many scrollback lines to include. @default {0}
+   * @returns The snapshot.
+   */
+  serialize(options: { scrollback?: number } = {}): string {
+    return this.#serializer?.serialize({ scrollback: options.scrollback ?? 0 }) ?? "";
+  }
+
+  /**
+   * A picture of the screen as SVG: a monospace grid with colours, attributes and the
+   * cursor.
+   *
+   * @param options Font size in pixels and font family.
+   * @returns The SVG document.
+   */
+  toSvg(options: SvgOptions = {}): string {
+    const cells: Cell[][] = [];
+    for (let r = 0; r < this.#rows; r++) {
+      const row: Cell[] = [];
+      for (let c = 0; c < this.#cols; c++) row.push(this.cell(r, c));
+      cells.push(row);
+    }
+    return renderSvg(cells, this.cursor, options);
+  }
+
+  /**
+   * The screen in a box of text, the cursor marked `█` where it sits on a blank cell:
+   * what failed screen expectations show.
+   *
+   * @returns The box, with a header line giving the size and cursor.
+   */
+  toBox(): string {
+    const { row, col } = this.cursor;
+    const lines = this.lines();
+    const width = this.#cols;
+    const out = [
+      `screen ${this.#cols}x${this.#rows}, cursor at row ${row}, col ${col}` +
+      (this.altScreen ? ", alternate screen" : "") + ":",
+      "┌" + "─".repeat(width) + "┐",
+    ];
+    for (let r = 0; r < lines.length; r++) {
+      let text = lines[r];
+      let used = this.columnOf(r, text.length); // cells the text covers
+      if (r === row && col >= used && col < width) {
+        text += " ".repeat(col - used) + "█";
+        used = col + 1;
+      }
+      out.push("│" + text + " ".repeat(Math.max(0, width - used)) + "│");
+    }
+    out.push("└" + "─".repeat(width) + "┘");
+    return out.join("\n");
+  }
+
+  #checkRow(row: number): void {
+    if (!Number.isInteger(row) || row < 0 || row >= this.#rows) {
+      throw new RangeError(`Invalid row: expected an integer 0–${this.#rows - 1}, got ${row}`);
+    }
+  }
+
+  /** Releases the emulator. Idempotent. */
+  dispose(): void {
+    this.#disposed = true;
+    this.#term?.dispose();
+    this.#term = undefined;
+  }
+
+  /** Releases the emulator (`using screen = ...`). */
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+}
