@@ -101,6 +101,8 @@ export interface Position {
   readonly col: number;
 }
 
+const TRAILING = / +$/;
+
 const BLANK: Cell = {
   char: "",
   width: 1,
@@ -124,6 +126,22 @@ function color(mode: "fg" | "bg", cell: IBufferCell): Color {
   const value = mode === "fg" ? cell.getFgColor() : cell.getBgColor();
   if (mode === "fg" ? cell.isFgPalette() : cell.isBgPalette()) return value;
   return "#" + value.toString(16).padStart(6, "0");
+}
+
+type Cleanup = { _memoryCleanupQueue?: { clear?(): void } };
+
+/**
+ * xterm 6.0.0's `Buffer.resize` queues a memory clean-up on a timer that `dispose()` leaves
+ * running; cancel it so that a disposed screen holds no timer (private fields, hence the
+ * optional chaining: a later xterm without them is left as it is).
+ */
+function cancelCleanup(term: Terminal): void {
+  const core = (term as unknown as {
+    _core?: { _bufferService?: { buffers?: { normal?: Cleanup; alt?: Cleanup } } };
+  })._core;
+  const buffers = core?._bufferService?.buffers;
+  buffers?.normal?._memoryCleanupQueue?.clear?.();
+  buffers?.alt?._memoryCleanupQueue?.clear?.();
 }
 
 /**
@@ -257,7 +275,7 @@ export class Screen implements Disposable {
    */
   line(row: number): string {
     this.#checkRow(row);
-    return this.#line(this.#top() + row)?.translateToString(true) ?? "";
+    return this.#line(this.#top() + row)?.translateToString(true).replace(TRAILING, "") ?? "";
   }
 
   /**
@@ -269,7 +287,7 @@ export class Screen implements Disposable {
     const top = this.#top();
     const out: string[] = [];
     for (let r = 0; r < this.#rows; r++) {
-      out.push(this.#line(top + r)?.translateToString(true) ?? "");
+      out.push(this.#line(top + r)?.translateToString(true).replace(TRAILING, "") ?? "");
     }
     return out;
   }
@@ -299,7 +317,7 @@ export class Screen implements Disposable {
     const out: string[] = [];
     if (buffer === undefined) return out;
     for (let y = 0; y < buffer.baseY; y++) {
-      out.push(buffer.getLine(y)?.translateToString(true) ?? "");
+      out.push(buffer.getLine(y)?.translateToString(true).replace(TRAILING, "") ?? "");
     }
     return out;
   }
@@ -461,7 +479,10 @@ export class Screen implements Disposable {
   /** Releases the emulator. Idempotent. */
   dispose(): void {
     this.#disposed = true;
-    this.#term?.dispose();
+    const term = this.#term;
+    if (term === undefined) return;
+    cancelCleanup(term);
+    term.dispose();
     this.#term = undefined;
   }
 
