@@ -101,8 +101,6 @@ export interface Position {
   readonly col: number;
 }
 
-const TRAILING = / +$/;
-
 const BLANK: Cell = {
   char: "",
   width: 1,
@@ -267,7 +265,8 @@ export class Screen implements Disposable {
   }
 
   /**
-   * One row as text, trailing blanks trimmed.
+   * One row as text, trailing empty cells trimmed (spaces the program wrote are kept, so
+   * a prompt's `"$ "` stays whole).
    *
    * @param row 0 to `rows - 1`.
    * @returns The text (`""` for a blank row).
@@ -275,11 +274,11 @@ export class Screen implements Disposable {
    */
   line(row: number): string {
     this.#checkRow(row);
-    return this.#line(this.#top() + row)?.translateToString(true).replace(TRAILING, "") ?? "";
+    return this.#line(this.#top() + row)?.translateToString(true) ?? "";
   }
 
   /**
-   * Every row, trailing blanks of each trimmed.
+   * Every row, trailing empty cells of each trimmed (as in {@linkcode Screen.line}).
    *
    * @returns `rows` strings.
    */
@@ -287,14 +286,14 @@ export class Screen implements Disposable {
     const top = this.#top();
     const out: string[] = [];
     for (let r = 0; r < this.#rows; r++) {
-      out.push(this.#line(top + r)?.translateToString(true).replace(TRAILING, "") ?? "");
+      out.push(this.#line(top + r)?.translateToString(true) ?? "");
     }
     return out;
   }
 
   /**
-   * The visible rows joined with `"\n"`, trailing blanks of each row and trailing blank rows
-   * trimmed.
+   * The visible rows joined with `"\n"`, trailing empty cells of each row and trailing
+   * empty rows trimmed.
    *
    * @returns The text.
    */
@@ -317,7 +316,7 @@ export class Screen implements Disposable {
     const out: string[] = [];
     if (buffer === undefined) return out;
     for (let y = 0; y < buffer.baseY; y++) {
-      out.push(buffer.getLine(y)?.translateToString(true).replace(TRAILING, "") ?? "");
+      out.push(buffer.getLine(y)?.translateToString(true) ?? "");
     }
     return out;
   }
