@@ -16,6 +16,8 @@ import type { TelnetEvent } from "./events.ts";
 import type { TelnetWindowSize } from "./options.ts";
 import { TelnetError } from "./errors.ts";
 import { TelnetSession, type TelnetSessionOptions } from "./session.ts";
+import { attachScreen } from "../screen/attach.ts";
+import type { Screen, ScreenOptions } from "../screen/screen.ts";
 
 /** TLS settings of a Telnet connection (telnets, port 992). */
 export interface TelnetTlsOptions {
@@ -60,6 +62,13 @@ export interface TelnetOptions<D extends Data = string> extends TelnetSessionOpt
    * @default {false}
    */
   tls?: boolean | TelnetTlsOptions;
+  /**
+   * Gives the client a {@linkcode Screen} (`telnet.screen`) sized by the NAWS window size
+   * (`windowSize`, 80x24 without one) and following `resize()`: `true`, or screen options.
+   * xterm.js is loaded on first use.
+   * @default {false}
+   */
+  screen?: boolean | Omit<ScreenOptions, "cols" | "rows">;
 }
 
 /** Options of {@linkcode Telnet.interact}: as `Session.interact`, with a default terminal. */
@@ -108,6 +117,8 @@ export class Telnet<D extends Data = string> extends TelnetSession<D> {
   readonly #tls: boolean | TelnetTlsOptions;
   readonly #empty: D;
   #nawsWanted = false;
+  /** The terminal screen, when created with `screen` (see `@dexpect/dexpect/screen`). */
+  readonly screen: Screen | undefined;
 
   /**
    * Creates a client that is not connected yet: call {@linkcode Telnet.open}, or use
@@ -126,8 +137,16 @@ export class Telnet<D extends Data = string> extends TelnetSession<D> {
    * ```
    */
   constructor(options: TelnetOptions<D> = {}) {
-    const { tls, ...session } = options;
+    const { tls, screen, ...session } = options;
     super(null, session);
+    const size = options.windowSize;
+    this.screen = screen
+      ? attachScreen(this, {
+        ...(screen === true ? {} : screen),
+        cols: size?.cols || 80,
+        rows: size?.rows || 24,
+      })
+      : undefined;
     this.#tls = tls ?? false;
     this.#empty = (options.encoding === null ? new Uint8Array(0) : "") as D;
   }
