@@ -5,7 +5,7 @@
  * ```text
  * dexpect telnet HOST [PORT] [--tls] [--log FILE] [--record FILE.cast]
  * dexpect spawn [--log FILE] [--record FILE.cast] -- CMD ARGS...
- * dexpect run [--timeout MS] [--expect PATTERN --send TEXT]... -- CMD ARGS...
+ * dexpect run [--timeout MS] [--screen [--svg FILE]] [--expect PATTERN --send TEXT]... -- CMD ARGS...
  * dexpect chat FILE
  * dexpect serve [--port N] [--hostname 127.0.0.1] -- CMD ARGS...
  * ```
@@ -51,7 +51,7 @@ const HELP = `dexpect ${VERSION}: automate interactive programs (pty) and Telnet
 Usage:
   dexpect telnet HOST [PORT] [--tls] [--log FILE] [--record FILE.cast]
   dexpect spawn [--log FILE] [--record FILE.cast] -- CMD ARGS...
-  dexpect run [--timeout MS] [--expect PATTERN --send TEXT]... -- CMD ARGS...
+  dexpect run [--timeout MS] [--screen [--svg FILE]] [--expect PATTERN --send TEXT]... -- CMD ARGS...
   dexpect chat FILE
   dexpect serve [--port N] [--hostname 127.0.0.1] -- CMD ARGS...
   dexpect COMMAND --help
@@ -117,7 +117,8 @@ script(1). Exits with the child's status.
   --log FILE       write everything the program prints to FILE (a typescript)
   --record FILE    record an asciicast v2 file (replay with asciinema play FILE)
 `,
-  run: `Usage: dexpect run [--timeout MS] [--expect PATTERN --send TEXT]... -- CMD ARGS...
+  run:
+    `Usage: dexpect run [--timeout MS] [--screen [--svg FILE]] [--expect PATTERN --send TEXT]... -- CMD ARGS...
 
 Runs CMD in a pseudo-terminal and plays a dialogue: each --expect waits for PATTERN, each
 --send types TEXT, in the order given. Prints the program's output; exits with its status.
@@ -125,6 +126,9 @@ Runs CMD in a pseudo-terminal and plays a dialogue: each --expect waits for PATT
   --expect PATTERN  an exact string, or /regex/flags
   --send TEXT       text with C escapes: \\r \\n \\t \\\\ \\xHH (e.g. 'yes\\r')
   --timeout MS      deadline of each --expect in milliseconds (default 30000)
+  --screen          emulate the terminal: each --expect looks at the screen, and the final
+                    screen is printed instead of the raw output (for full-screen programs)
+  --svg FILE        with --screen, also write a picture of the final screen (SVG) to FILE
 `,
 };
 
@@ -272,7 +276,10 @@ async function runCommand(args: string[]): Promise<number> {
     timeout: { type: "string" },
     expect: { type: "string", multiple: true },
     send: { type: "string", multiple: true },
+    screen: { type: "boolean" },
+    svg: { type: "string" },
   });
+  if (values.svg !== undefined && !values.screen) throw new UsageError("--svg needs --screen");
   const timeout = timeoutOption(values.timeout);
   const steps = (tokens ?? []).flatMap((t) =>
     t.kind === "option" && (t.name === "expect" || t.name === "send")
@@ -280,15 +287,29 @@ async function runCommand(args: string[]): Promise<number> {
       : []
   );
   const stdout = Deno.stdout;
+  const screens = values.screen ? await import("./screen/mod.ts") : undefined;
   await using session = spawn(command, {
     timeout,
-    observers: [(e) => void (e.type === "read" && stdout.writeSync(e.data))],
+    screen: screens !== undefined,
+    observers: screens ? [] : [(e) => void (e.type === "read" && stdout.writeSync(e.data))],
   });
   for (const step of steps) {
-    if (step.kind === "expect") await session.expect(parsePattern(step.value));
-    else await session.send(unescapeText(step.value));
+    if (step.kind !== "expect") await session.send(unescapeText(step.value));
+    else if (screens) await session.expect(screens.onScreen(parsePattern(step.value)));
+    else await session.expect(parsePattern(step.value));
   }
   const end = await session.expect(EOF);
+  if (session.screen !== undefined) {
+    print(session.screen.text());
+    if (values.svg !== undefined) {
+      const svg = values.svg;
+      await withFile(
+        "write the picture",
+        svg,
+        () => Deno.writeTextFile(svg, session.screen!.toSvg()),
+      );
+    }
+  }
   return statusCode(end.exitStatus ?? session.exitStatus());
 }
 
@@ -372,11 +393,13 @@ async function chatCommand(args: string[]): Promise<number> {
   const show: SessionObserver[] = [
     (e) => void (e.type === "read" && Deno.stdout.writeSync(e.data)),
   ];
+  const needsScreen = steps.some((s) => s.kind === "settle" || (s.kind === "expect" && s.screen));
+  const screen = needsScreen ? await import("./screen/mod.ts") : undefined;
   const open = (step: ChatOpenStep): Session | Promise<Session> =>
     step.kind === "spawn"
-      ? spawn(step.command, { observers: show })
-      : Telnet.connect(step.host, step.port, { observers: show });
-  const session = await runChat(steps, { open });
+      ? spawn(step.command, { observers: show, screen: needsScreen })
+      : Telnet.connect(step.host, step.port, { observers: show, screen: needsScreen });
+  const session = await runChat(steps, { open, screen });
   try {
     // A program is waited for (its output keeps showing); a connection just ends.
     if (!(session instanceof PtySession)) return ExitCode.ok;

@@ -12,12 +12,31 @@
  * expect "$ "                  # quoted: keeps spaces, C escapes apply
  * sendline ls                  # text + the transport's line ending
  * send \x03                    # C escapes: \r \n \t \xHH ...
+ * expect screen /^Menu$/m      # on the terminal screen (text or /regex/), not the stream
+ * settle 300                   # until nothing on the screen changed for 300 ms
  * ```
  *
  * @module
  */
 import { parsePattern, unescapeText } from "./dialogue.ts";
 import type { Session } from "./session.ts";
+import type { Pattern } from "./patterns.ts";
+
+/** The screen pattern of an `expect screen` or `settle` step, else `undefined`. */
+function screenPattern(
+  step: Extract<ChatStep, { kind: "expect" | "settle" }>,
+  options: RunChatOptions,
+): Pattern | undefined {
+  if (step.kind === "expect" && !step.screen) return undefined;
+  if (options.screen === undefined) {
+    throw new TypeError(
+      `Cannot run line ${step.line}: screen steps need a screen (runChat's screen)`,
+    );
+  }
+  return step.kind === "settle"
+    ? options.screen.settled(step.ms)
+    : options.screen.onScreen(step.pattern);
+}
 
 /** One step of a dialogue file; `line` is its 1-based line number. */
 export type ChatStep =
@@ -28,7 +47,14 @@ export type ChatStep =
     readonly port: number;
     readonly line: number;
   }
-  | { readonly kind: "expect"; readonly pattern: string | RegExp; readonly line: number }
+  | {
+    readonly kind: "expect";
+    readonly pattern: string | RegExp;
+    readonly line: number;
+    /** `expect screen ...`: the pattern is looked for on the screen. */
+    readonly screen?: true;
+  }
+  | { readonly kind: "settle"; readonly ms: number; readonly line: number }
   | { readonly kind: "send" | "sendline"; readonly text: string; readonly line: number }
   | { readonly kind: "timeout"; readonly ms: number; readonly line: number };
 
@@ -69,9 +95,20 @@ function parseLine(raw: string, line: number): ChatStep | undefined {
       }
       return { kind: "connect", host, port: n, line };
     }
-    case "expect":
-      if (value === "") fail("expect needs a pattern");
-      return { kind: "expect", pattern: quoted ? value : parsePattern(value), line };
+    case "expect": {
+      const screen = quoted ? null : /^\s*screen\s+(\S.*)$/.exec(rest);
+      const arg = screen ? readArgument(screen[1], fail) : { value, quoted };
+      if (arg.value === "") fail("expect needs a pattern");
+      const pattern = arg.quoted ? arg.value : parsePattern(arg.value);
+      return screen
+        ? { kind: "expect", pattern, line, screen: true }
+        : { kind: "expect", pattern, line };
+    }
+    case "settle": {
+      const ms = Number(value);
+      if (!value || !Number.isFinite(ms) || ms < 0) fail("settle takes milliseconds");
+      return { kind: "settle", ms, line };
+    }
     case "send":
     case "sendline":
       return { kind: keyword, text: quoted ? value : unescapeText(value), line };
@@ -82,7 +119,7 @@ function parseLine(raw: string, line: number): ChatStep | undefined {
     }
     default:
       return fail(
-        `unknown step "${keyword}"; use spawn, connect, expect, send, sendline or timeout`,
+        `unknown step "${keyword}"; use spawn, connect, expect, send, sendline, timeout or settle`,
       );
   }
 }
@@ -121,6 +158,16 @@ export interface RunChatOptions {
   open(step: ChatOpenStep): Session | Promise<Session>;
   /** Called before each step runs, e.g. to trace it. */
   onStep?(step: ChatStep): void;
+  /**
+   * Builds the patterns of `expect screen` and `settle` steps; the engine knows no screens,
+   * so the caller passes them (the CLI passes `onScreen` and `settled` of
+   * `@dexpect/dexpect/screen`, and opens sessions with a screen). Without it those steps
+   * throw a `TypeError`.
+   */
+  screen?: {
+    onScreen(pattern: string | RegExp): Pattern;
+    settled(ms: number): Pattern;
+  };
 }
 
 /**
@@ -160,8 +207,8 @@ export async function runChat(
       await session?.close();
       session = await options.open(step);
       if (timeout !== undefined) session.timeout = timeout;
-    } else if (step.kind === "expect") {
-      await session!.expect(step.pattern);
+    } else if (step.kind === "expect" || step.kind === "settle") {
+      await session!.expect(screenPattern(step, options) ?? (step as { pattern: string }).pattern);
     } else if (step.kind === "send") {
       await session!.send(step.text);
     } else {

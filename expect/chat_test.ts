@@ -63,3 +63,22 @@ Deno.test("runChat plays the steps over the sessions it opens", async () => {
   assert.equal(session?.timeout, 500);
   await session?.close();
 });
+
+Deno.test("parseChat: expect screen and settle steps; runChat needs screen patterns for them", async () => {
+  const steps = parseChat(
+    'spawn x\nexpect screen /a+/m\nexpect screen "b c"\nsettle 25\nexpect screen',
+  );
+  assert.deepEqual(steps.slice(1), [
+    { kind: "expect", pattern: /a+/m, line: 2, screen: true },
+    { kind: "expect", pattern: "b c", line: 3, screen: true },
+    { kind: "settle", ms: 25, line: 4 },
+    { kind: "expect", pattern: "screen", line: 5 }, // a lone word is the text itself
+  ]);
+  assert.throws(() => parseChat("spawn x\nsettle soon"), /line 2.*settle takes milliseconds/);
+  const peer = () =>
+    new Session({ readable: new ReadableStream(), writable: new WritableStream() });
+  await assert.rejects(
+    runChat(parseChat("spawn x\nsettle 5"), { open: peer }),
+    /line 2: screen steps need a screen/,
+  );
+});
