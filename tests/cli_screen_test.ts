@@ -50,7 +50,7 @@ Deno.test("run --screen: a timed-out screen --expect shows the screen", async ()
   const end = await cli.expect(EOF);
   assert.equal(end.exitStatus?.code, 1);
   assert.match(end.before, /waiting for onScreen\("bye"\)/);
-  assert.match(end.before, /│█? +│\r\n│ +│\r\n│     hello world +│/);
+  assert.match(end.before, /│█? +│\r\n│ +│\r\n│ {5}hello world +│/);
 });
 
 Deno.test("chat: expect screen and settle steps", async () => {
