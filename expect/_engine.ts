@@ -160,6 +160,20 @@ export class Engine<D extends Data> {
     full = true,
   ): Promise<unknown> {
     this.assertReadable("expect");
+    if (this.#readHooks.length === 0) return await this.#run(set, options, consume, full);
+    try {
+      return await this.#run(set, options, consume, full);
+    } finally {
+      await this.#flush();
+    }
+  }
+
+  async #run(
+    set: PatternSet,
+    options: ExpectOptions | undefined,
+    consume: boolean,
+    full: boolean,
+  ): Promise<unknown> {
     const timeout = options?.timeout === undefined
       ? this.timeout
       : checkDuration("timeout", options.timeout);
@@ -171,10 +185,12 @@ export class Engine<D extends Data> {
     const searcher = new Searcher(set, this.#buffer, window, listOrder);
     const finish = (entry: Entry, found?: Found, custom?: { match: unknown }): unknown =>
       this.#finish(entry, found, consume, full, custom);
+    let nudge = () => {};
     const matchers = Matchers.start(set, {
       session: this.owner,
       started,
       redact: (text) => redact(text, this.#secrets),
+      recheck: () => nudge(),
     });
     const check = (): unknown => {
       const custom = matchers === undefined ? undefined : matchers.check();
@@ -188,14 +204,21 @@ export class Engine<D extends Data> {
     };
     let found = searcher.search();
     let done = check();
-    if (done !== undefined) return done;
+    if (done !== undefined) {
+      matchers?.dispose();
+      return done;
+    }
     const fail = (kind: "timeout" | "eof" | "overflow"): never => {
       throw this.#error(kind, set, timeout, started, matchers);
     };
-    if (this.eof) return set.eof ? finish(set.eof) : fail("eof");
+    if (this.eof) {
+      matchers?.dispose();
+      return set.eof ? finish(set.eof) : fail("eof");
+    }
     const idleMs = set.idle === undefined ? undefined : (set.idle.pattern as { ms: number }).ms;
     const waiter = new Waiter(timeout, options?.signal, idleMs);
     this.enter(waiter, "expect");
+    nudge = () => waiter.nudge();
     try {
       while (true) {
         matchers?.schedule(waiter);
@@ -217,6 +240,7 @@ export class Engine<D extends Data> {
         if (r.kind === "error") throw r.error;
         if (r.kind === "end") {
           this.eof = true;
+          await this.#flush();
           this.#buffer.append(this.#text(this.#decoder.flush()));
           found = searcher.search();
           if ((done = check()) !== undefined) return done;
@@ -236,6 +260,7 @@ export class Engine<D extends Data> {
         }
       }
     } finally {
+      matchers?.dispose();
       waiter.dispose();
       this.leave(waiter);
     }
@@ -265,11 +290,19 @@ export class Engine<D extends Data> {
   /** Gives a chunk to every read hook in order; a hook's failure is the reading call's. */
   async #feed(r: ReadOutcome & { kind: "data" }): Promise<ReadOutcome> {
     try {
-      for (const hook of this.#readHooks) await hook(r.value);
+      for (const hook of this.#readHooks) {
+        const pending = hook.read(r.value);
+        if (pending !== undefined) await pending;
+      }
     } catch (error) {
       return { kind: "error", error };
     }
     return r;
+  }
+
+  /** Lets every read hook complete what it started. */
+  async #flush(): Promise<void> {
+    for (const hook of this.#readHooks) await hook.flush?.();
   }
 
   /** The text buffered for a decoded chunk (without control sequences under `stripAnsi`). */

@@ -46,6 +46,11 @@ export class Matchers {
     if (soonest !== undefined) waiter.recheck(Math.max(0, soonest));
   }
 
+  /** Releases what the matchers hold. */
+  dispose(): void {
+    for (const m of this.#matchers) m.dispose?.();
+  }
+
   /** What the matchers say about a failure, passed through `redact`. */
   report(redact: (text: string) => string): string | undefined {
     const parts: string[] = [];

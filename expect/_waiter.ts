@@ -72,6 +72,14 @@ export class Waiter {
     }, ms);
   }
 
+  /** Makes the current race (or the next one) settle with `"recheck"` at once. */
+  nudge(): void {
+    if (this.#done) return;
+    if (this.#listeners.size === 0) this.#recheckDue = true;
+    for (const listener of this.#listeners) listener("recheck");
+    this.#listeners.clear();
+  }
+
   /** Fires with `reason` (first call wins) and releases the timers and listener. */
   wake(reason: WakeReason): void {
     if (this.#done) return;

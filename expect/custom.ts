@@ -16,7 +16,7 @@
  * import type { MatchContext } from "./custom.ts";
  * import { strictEqual } from "node:assert/strict";
  *
- * const context: MatchContext = { session: {}, started: 0, redact: (t) => t };
+ * const context: MatchContext = { session: {}, started: 0, redact: (t) => t, recheck() {} };
  * strictEqual(context.redact("x"), "x");
  * ```
  */
@@ -27,6 +27,11 @@ export interface MatchContext {
   readonly started: number;
   /** Replaces the session's secrets (sent with `{ secret: true }`) by `***` in `text`. */
   redact(text: string): string;
+  /**
+   * Asks the engine to check the call's custom patterns again soon, without new output:
+   * for state that a read hook updates asynchronously (a screen catching up).
+   */
+  recheck(): void;
 }
 
 /**
@@ -68,6 +73,8 @@ export interface CustomMatcher<M> {
    * listed (e.g. a picture of the screen). Secrets are redacted by the engine.
    */
   report?(): string | undefined;
+  /** Called when the call ends, to release what the matcher holds (listeners). */
+  dispose?(): void;
 }
 
 /**
@@ -111,8 +118,10 @@ export abstract class CustomPattern<M = unknown> {
 }
 
 /**
- * A function given every chunk read from the peer, in order, before patterns are searched.
- * A returned promise is awaited before the next step of the reading call.
+ * Something given every chunk read from the peer, in order, before patterns are searched
+ * (`Session.onRead`). A promise returned by `read` is awaited before the reading call goes
+ * on (backpressure); `flush` is awaited at end of output and before every reading call
+ * returns or throws, so work a hook does asynchronously is complete when the call is.
  *
  * @example Count bytes read
  * ```ts
@@ -120,9 +129,18 @@ export abstract class CustomPattern<M = unknown> {
  * import { strictEqual } from "node:assert/strict";
  *
  * let n = 0;
- * const hook: ReadHook = (chunk) => void (n += chunk.length);
- * hook(new Uint8Array(4));
+ * const hook: ReadHook = { read: (chunk) => void (n += chunk.length) };
+ * hook.read(new Uint8Array(4));
  * strictEqual(n, 4);
  * ```
  */
-export type ReadHook = (chunk: Uint8Array) => void | Promise<void>;
+export interface ReadHook {
+  /**
+   * Takes one chunk.
+   *
+   * @param chunk The bytes read.
+   */
+  read(chunk: Uint8Array): void | Promise<void>;
+  /** Completes the work started by `read`. */
+  flush?(): void | Promise<void>;
+}

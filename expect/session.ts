@@ -446,10 +446,11 @@ export class Session<D extends Data = string> implements AsyncDisposable {
   /**
    * Gives `hook` every chunk read from now on, in order, before patterns are searched (also
    * during `interact()`); a promise it returns is awaited first, and a hook that throws
-   * fails the reading call. Reads happen only while a call waits for output. This is how
-   * layers such as `screen/` follow the output.
+   * fails the reading call. A hook object's `flush()` is awaited at end of output and
+   * before each reading call returns. Reads happen only while a call waits for output.
+   * This is how layers such as `screen/` follow the output.
    *
-   * @param hook The function given each chunk.
+   * @param hook A function given each chunk, or a {@linkcode ReadHook} object.
    * @returns A disposable that removes it.
    *
    * @example Count what is read
@@ -466,8 +467,8 @@ export class Session<D extends Data = string> implements AsyncDisposable {
    * strictEqual(bytes, 3);
    * ```
    */
-  onRead(hook: ReadHook): Disposable {
-    const remove = this.#engine.addReadHook(hook);
+  onRead(hook: ReadHook | ReadHook["read"]): Disposable {
+    const remove = this.#engine.addReadHook(typeof hook === "function" ? { read: hook } : hook);
     return { [Symbol.dispose]: remove };
   }
 

@@ -64,7 +64,7 @@ export function attachScreen(session: ScreenHost, options: ScreenOptions = {}): 
     throw new TypeError("Cannot attach a screen: this session already has one (see screenOf)");
   }
   const screen = new Screen(options);
-  session.onRead((chunk) => screen.write(chunk));
+  session.onRead({ read: (chunk) => screen.feed(chunk), flush: () => screen.flush() });
   session.observe((event) => {
     if (event.type === "resize") screen.resize(event.cols, event.rows);
   });

@@ -143,6 +143,10 @@ export class ScreenPattern extends CustomPattern<ScreenMatch> {
       return now - since >= ms;
     };
     let first = true;
+    let found = -1; // the screen version `hit` was found on
+    let hit: ScreenMatch | null = null;
+    // Output is parsed asynchronously: check again each time some was applied.
+    const remove = screen.onApplied(() => context.recheck());
     return {
       check: (now) => {
         if (first) {
@@ -151,10 +155,14 @@ export class ScreenPattern extends CustomPattern<ScreenMatch> {
           version = screen.version;
           shown = screen.fingerprint();
         }
-        const hit = this.#find(screen);
+        if (found !== screen.version) {
+          found = screen.version;
+          hit = this.#find(screen);
+        }
         if (hit === null || !stable(now)) return null;
         return { match: hit };
       },
+      dispose: remove,
       recheckIn: (now) => {
         if (ms === undefined) return undefined;
         const left = since + ms - now;

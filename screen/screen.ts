@@ -101,6 +101,9 @@ export interface Position {
   readonly col: number;
 }
 
+/** Queued bytes beyond which `feed()` asks the reader to wait. */
+const HIGH_WATER = 1 << 20;
+
 const BLANK: Cell = {
   char: "",
   width: 1,
@@ -176,6 +179,11 @@ export class Screen implements Disposable {
   #title = "";
   #version = 0;
   #disposed = false;
+  /** Bytes given to xterm.js and not parsed yet. */
+  #pending = 0;
+  /** Settles when the latest write is parsed. */
+  #last: Promise<void> = Promise.resolve();
+  #listeners: readonly (() => void)[] = [];
 
   /**
    * Creates a blank screen. When xterm.js is not loaded yet (the root module loads it on
@@ -234,10 +242,61 @@ export class Screen implements Disposable {
    */
   async write(data: Uint8Array | string): Promise<void> {
     if (this.#ready !== undefined) await this.#ready;
-    const term = this.#term;
-    if (term === undefined) return; // disposed
-    await new Promise<void>((resolve) => term.write(data, resolve));
-    this.#version++;
+    if (this.#term === undefined) return; // disposed
+    await this.#queue(data);
+  }
+
+  /**
+   * Queues output without waiting for it to be parsed, so that parsing overlaps reading
+   * (xterm.js parses on a timer, in batches): what sessions call for each chunk read.
+   * Returns a promise to wait for only when more than 1 MiB is queued (backpressure), or
+   * while xterm.js is still loading.
+   *
+   * @param data Bytes or text.
+   * @returns `undefined`, or a promise to wait for before feeding more.
+   */
+  feed(data: Uint8Array | string): Promise<void> | undefined {
+    if (this.#term === undefined) return this.write(data);
+    const done = this.#queue(data);
+    return this.#pending > HIGH_WATER ? done : undefined;
+  }
+
+  /**
+   * Waits until everything written or fed is on the screen.
+   *
+   * @returns A promise that settles when parsing caught up.
+   */
+  flush(): Promise<void> {
+    return this.#ready === undefined ? this.#last : this.#ready.then(() => this.#last);
+  }
+
+  /**
+   * Calls `listener` each time queued output has been applied.
+   *
+   * @param listener The callback.
+   * @returns A function that removes it.
+   */
+  onApplied(listener: () => void): () => void {
+    this.#listeners = [...this.#listeners, listener];
+    return () => {
+      this.#listeners = this.#listeners.filter((l) => l !== listener);
+    };
+  }
+
+  #queue(data: Uint8Array | string): Promise<void> {
+    const term = this.#term!;
+    const size = data.length;
+    this.#pending += size;
+    const done = new Promise<void>((resolve) =>
+      term.write(data, () => {
+        this.#pending -= size;
+        this.#version++;
+        for (const listener of this.#listeners) listener();
+        resolve();
+      })
+    );
+    this.#last = done;
+    return done;
   }
 
   /**

@@ -143,7 +143,10 @@ Deno.test("a timed-out screen expectation shows the screen and can write its SVG
     const error = await session.expect(onScreen("Bye"), { timeout: 50 }).catch((e) => e);
     ok(error instanceof TimeoutError);
     match(error.message, /waiting for onScreen\("Bye"\)/);
-    match(error.message, /screen 10x3, cursor at row 1, col 7:\n┌─{10}┐\n│ {10}│\n│ {2}Hello█ {2}│\n/);
+    match(
+      error.message,
+      /screen 10x3, cursor at row 1, col 7:\n┌─{10}┐\n│ {10}│\n│ {2}Hello█ {2}│\n/,
+    );
     match(error.message, /screen picture written to /);
     match(await Deno.readTextFile(svg), />Hello<\/text>/);
   } finally {
