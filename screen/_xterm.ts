@@ -9,7 +9,8 @@
  * @module
  */
 
-import type { Terminal } from "@xterm/headless";
+import type { IBufferCell, Terminal } from "@xterm/headless";
+import type { Color } from "./screen.ts";
 import type { SerializeAddon } from "@xterm/addon-serialize";
 import type { Unicode11Addon } from "@xterm/addon-unicode11";
 
@@ -49,4 +50,28 @@ export function loadXterm(): Promise<Xterm> {
     return xterm!;
   });
   return loading;
+}
+
+/** A cell's colour as `Screen.cell` reports it. */
+export function color(mode: "fg" | "bg", cell: IBufferCell): Color {
+  if (mode === "fg" ? cell.isFgDefault() : cell.isBgDefault()) return null;
+  const value = mode === "fg" ? cell.getFgColor() : cell.getBgColor();
+  if (mode === "fg" ? cell.isFgPalette() : cell.isBgPalette()) return value;
+  return "#" + value.toString(16).padStart(6, "0");
+}
+
+type Cleanup = { _memoryCleanupQueue?: { clear?(): void } };
+
+/**
+ * xterm 6.0.0's `Buffer.resize` queues a memory clean-up on a timer that `dispose()` leaves
+ * running; cancel it so that a disposed screen holds no timer (private fields, hence the
+ * optional chaining: a later xterm without them is left as it is).
+ */
+export function cancelCleanup(term: Terminal): void {
+  const core = (term as unknown as {
+    _core?: { _bufferService?: { buffers?: { normal?: Cleanup; alt?: Cleanup } } };
+  })._core;
+  const buffers = core?._bufferService?.buffers;
+  buffers?.normal?._memoryCleanupQueue?.clear?.();
+  buffers?.alt?._memoryCleanupQueue?.clear?.();
 }

@@ -6,9 +6,10 @@
  * @module
  */
 
-import type { IBufferCell, IBufferLine, Terminal } from "@xterm/headless";
+import type { IBufferLine, Terminal } from "@xterm/headless";
 import type { SerializeAddon } from "@xterm/addon-serialize";
-import { loadedXterm, loadXterm, type Xterm } from "./_xterm.ts";
+import { cancelCleanup, color, loadedXterm, loadXterm, type Xterm } from "./_xterm.ts";
+import { renderBox } from "./_box.ts";
 import { renderSvg, type SvgOptions } from "./_svg.ts";
 
 /**
@@ -120,29 +121,6 @@ function checkDimension(name: string, value: number, min: number): number {
     throw new RangeError(`Invalid ${name}: expected an integer ${min}–65535, got ${value}`);
   }
   return value;
-}
-
-function color(mode: "fg" | "bg", cell: IBufferCell): Color {
-  if (mode === "fg" ? cell.isFgDefault() : cell.isBgDefault()) return null;
-  const value = mode === "fg" ? cell.getFgColor() : cell.getBgColor();
-  if (mode === "fg" ? cell.isFgPalette() : cell.isBgPalette()) return value;
-  return "#" + value.toString(16).padStart(6, "0");
-}
-
-type Cleanup = { _memoryCleanupQueue?: { clear?(): void } };
-
-/**
- * xterm 6.0.0's `Buffer.resize` queues a memory clean-up on a timer that `dispose()` leaves
- * running; cancel it so that a disposed screen holds no timer (private fields, hence the
- * optional chaining: a later xterm without them is left as it is).
- */
-function cancelCleanup(term: Terminal): void {
-  const core = (term as unknown as {
-    _core?: { _bufferService?: { buffers?: { normal?: Cleanup; alt?: Cleanup } } };
-  })._core;
-  const buffers = core?._bufferService?.buffers;
-  buffers?.normal?._memoryCleanupQueue?.clear?.();
-  buffers?.alt?._memoryCleanupQueue?.clear?.();
 }
 
 /**
@@ -507,25 +485,7 @@ export class Screen implements Disposable {
    * @returns The box, with a header line giving the size and cursor.
    */
   toBox(): string {
-    const { row, col } = this.cursor;
-    const lines = this.lines();
-    const width = this.#cols;
-    const out = [
-      `screen ${this.#cols}x${this.#rows}, cursor at row ${row}, col ${col}` +
-      (this.altScreen ? ", alternate screen" : "") + ":",
-      "┌" + "─".repeat(width) + "┐",
-    ];
-    for (let r = 0; r < lines.length; r++) {
-      let text = lines[r];
-      let used = this.columnOf(r, text.length); // cells the text covers
-      if (r === row && col >= used && col < width) {
-        text += " ".repeat(col - used) + "█";
-        used = col + 1;
-      }
-      out.push("│" + text + " ".repeat(Math.max(0, width - used)) + "│");
-    }
-    out.push("└" + "─".repeat(width) + "┘");
-    return out.join("\n");
+    return renderBox(this);
   }
 
   #checkRow(row: number): void {
