@@ -164,3 +164,11 @@ Deno.test("screen patterns need a screen; a session gets one screen", async () =
   throws(() => settled(-1), RangeError);
   deepStrictEqual([screen.cols, screen.rows], [80, 24]);
 });
+
+Deno.test("the screen has caught up when any expect() returns, stream patterns included", async () => {
+  const chunks = Array.from({ length: 50 }, (_, i) => `\x1b[${(i % 5) + 1};1Hrow ${i}`);
+  await using session = new Session(new FakeChannel([...chunks, "\x1b[6;1Hdone", { hold: true }]));
+  const screen = attachScreen(session, { cols: 20, rows: 6 });
+  await session.expect("done");
+  deepStrictEqual(screen.lines(), ["row 45", "row 46", "row 47", "row 48", "row 49", "done"]);
+});
