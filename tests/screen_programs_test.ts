@@ -27,7 +27,7 @@ function find(screen: Screen, text: string): [number, number] {
   return [row, screen.columnOf(row, screen.line(row).indexOf(text))];
 }
 
-const VI = ["vi", "-u", "NONE", "-N", "-i", "NONE", "-c", "set ruler laststatus=2"];
+const VI = ["vi", "-u", "NONE", "-N", "-n", "-i", "NONE", "-c", "set ruler laststatus=2"];
 
 Deno.test({
   name: "vim: status line and ruler follow the cursor",
