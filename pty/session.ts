@@ -232,6 +232,19 @@ export function spawn(
   options: PtySessionOptions<Uint8Array> & { encoding: null },
 ): PtySession<Uint8Array>;
 /**
+ * Text mode with a screen (`screen: true` or screen options): `session.screen` is defined.
+ *
+ * @param command The program and its arguments.
+ * @param options Spawn and session settings, and `screen`.
+ * @returns The session, with its screen.
+ */
+export function spawn(
+  command: string | readonly string[],
+  options: PtySessionOptions<string> & {
+    screen: Exclude<PtyScreenOption["screen"], false | undefined>;
+  },
+): PtySession<string> & { readonly screen: Screen };
+/**
  * Text mode (the default): patterns and results are strings, decoded as UTF-8.
  *
  * @param command The program and its arguments.
