@@ -55,6 +55,9 @@ export interface OnScreenOptions {
   settled?: number;
 }
 
+/** How long a screen may be checked only once caught up, under a flood of output. */
+const BEHIND_MS = 50;
+
 function checkMs(ms: number): number {
   if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0) {
     throw new RangeError(`Invalid settled: expected milliseconds >= 0, got ${String(ms)}`);
@@ -143,6 +146,7 @@ export class ScreenPattern extends CustomPattern<ScreenMatch> {
       return now - since >= ms;
     };
     let first = true;
+    let looked = context.started;
     let found = -1; // the screen version `hit` was found on
     let hit: ScreenMatch | null = null;
     // Output is parsed asynchronously: check again each time some was applied.
@@ -155,6 +159,11 @@ export class ScreenPattern extends CustomPattern<ScreenMatch> {
           version = screen.version;
           shown = screen.fingerprint();
         }
+        // Output still queued: this is a state in the middle of what was read; the screen
+        // is checked again once it caught up (fewer half-drawn states, less work), or
+        // every 50 ms under a flood that keeps it behind.
+        if (screen.pending > 0 && now - looked < BEHIND_MS) return null;
+        looked = now;
         if (found !== screen.version) {
           found = screen.version;
           hit = this.#find(screen);

@@ -207,6 +207,11 @@ export class Screen implements Disposable {
     return this.#rows;
   }
 
+  /** Bytes written or fed that xterm.js has not parsed yet. */
+  get pending(): number {
+    return this.#pending;
+  }
+
   /** Counts the writes applied; changes whenever output was applied. */
   get version(): number {
     return this.#version;

@@ -175,3 +175,15 @@ Deno.test("a screen works from the root module alone (xterm.js loaded on first u
     JSON.stringify(["\n\n   there", { row: 2, col: 8 }]),
   );
 });
+
+Deno.test("a screen pattern matches under a flood of output that keeps the screen behind", async () => {
+  await using flood = spawn(["yes", "flooding"], {
+    screen: true,
+    env: ENV,
+    timeout: TIMEOUT,
+    maxBuffer: 65_536,
+    overflow: "drop-oldest",
+  });
+  const r = await flood.expect(onScreen(/^flooding\nflooding$/m));
+  strictEqual(r.match.col, 0);
+});
