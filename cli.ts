@@ -5,7 +5,7 @@
  * ```text
  * dexpect telnet HOST [PORT] [--tls] [--log FILE] [--record FILE.cast [--record-input]]
  * dexpect spawn [--log FILE] [--record FILE.cast [--record-input]] -- CMD ARGS...
- * dexpect run [--timeout MS] [--expect PATTERN --send TEXT]... -- CMD ARGS...
+ * dexpect run [--timeout MS] [--screen [--svg FILE]] [--expect PATTERN --send TEXT]... -- CMD ARGS...
  * dexpect chat FILE
  * dexpect serve [--port N] [--hostname 127.0.0.1] -- CMD ARGS...
  * dexpect serve [--port N] [--hostname 127.0.0.1] [--speed X] --replay FILE.cast
@@ -59,7 +59,7 @@ const HELP = `dexpect ${VERSION}: automate interactive programs (pty) and Telnet
 Usage:
   dexpect telnet HOST [PORT] [--tls] [--log FILE] [--record FILE.cast [--record-input]]
   dexpect spawn [--log FILE] [--record FILE.cast [--record-input]] -- CMD ARGS...
-  dexpect run [--timeout MS] [--expect PATTERN --send TEXT]... -- CMD ARGS...
+  dexpect run [--timeout MS] [--screen [--svg FILE]] [--expect PATTERN --send TEXT]... -- CMD ARGS...
   dexpect chat FILE
   dexpect serve [--port N] [--hostname 127.0.0.1] -- CMD ARGS...
   dexpect serve [--port N] [--hostname 127.0.0.1] [--speed X] --replay FILE.cast
@@ -169,7 +169,8 @@ script(1). Exits with the child's status.
 
 FILEs are created private (mode 0600).
 `,
-  run: `Usage: dexpect run [--timeout MS] [--expect PATTERN --send TEXT]... -- CMD ARGS...
+  run:
+    `Usage: dexpect run [--timeout MS] [--screen [--svg FILE]] [--expect PATTERN --send TEXT]... -- CMD ARGS...
 
 Runs CMD in a pseudo-terminal and plays a dialogue: each --expect waits for PATTERN, each
 --send types TEXT, in the order given. Prints the program's output; exits with its status.
@@ -177,6 +178,9 @@ Runs CMD in a pseudo-terminal and plays a dialogue: each --expect waits for PATT
   --expect PATTERN  an exact string, or /regex/flags
   --send TEXT       text with C escapes: \\r \\n \\t \\\\ \\xHH (e.g. 'yes\\r')
   --timeout MS      deadline of each --expect in milliseconds (default 30000)
+  --screen          emulate the terminal: each --expect looks at the screen, and the final
+                    screen is printed instead of the raw output (for full-screen programs)
+  --svg FILE        with --screen, also write a picture of the final screen (SVG) to FILE
 `,
 };
 
@@ -348,7 +352,10 @@ async function runCommand(args: string[]): Promise<number> {
     timeout: { type: "string" },
     expect: { type: "string", multiple: true },
     send: { type: "string", multiple: true },
+    screen: { type: "boolean" },
+    svg: { type: "string" },
   });
+  if (values.svg !== undefined && !values.screen) throw new UsageError("--svg needs --screen");
   const timeout = timeoutOption(values.timeout);
   const steps = (tokens ?? []).flatMap((t) =>
     t.kind === "option" && (t.name === "expect" || t.name === "send")
@@ -356,15 +363,29 @@ async function runCommand(args: string[]): Promise<number> {
       : []
   );
   const stdout = Deno.stdout;
+  const screens = values.screen ? await import("./screen/mod.ts") : undefined;
   await using session = spawn(command, {
     timeout,
-    observers: [(e) => void (e.type === "read" && stdout.writeSync(e.data))],
+    screen: screens !== undefined,
+    observers: screens ? [] : [(e) => void (e.type === "read" && stdout.writeSync(e.data))],
   });
   for (const step of steps) {
-    if (step.kind === "expect") await session.expect(parsePattern(step.value));
-    else await session.send(unescapeText(step.value));
+    if (step.kind !== "expect") await session.send(unescapeText(step.value));
+    else if (screens) await session.expect(screens.onScreen(parsePattern(step.value)));
+    else await session.expect(parsePattern(step.value));
   }
   const end = await session.expect(EOF);
+  if (session.screen !== undefined) {
+    print(session.screen.text());
+    if (values.svg !== undefined) {
+      const svg = values.svg;
+      await withFile(
+        "write the picture",
+        svg,
+        () => Deno.writeTextFile(svg, session.screen!.toSvg()),
+      );
+    }
+  }
   return statusCode(end.exitStatus ?? session.exitStatus());
 }
 
@@ -546,16 +567,22 @@ async function chatCommand(args: string[]): Promise<number> {
   const show: SessionObserver[] = [
     (e) => void (e.type === "read" && Deno.stdout.writeSync(e.data)),
   ];
+  const needsScreen = steps.some((s) =>
+    s.kind === "expect" &&
+    s.alternatives.some((a) => typeof a.pattern === "object" && "kind" in a.pattern)
+  );
+  const screen = needsScreen ? await import("./screen/mod.ts") : undefined;
   const open = (step: ChatOpenStep & { cols?: number; rows?: number }) => {
     const size = step.cols === undefined ? undefined : { cols: step.cols, rows: step.rows! };
     return step.kind === "spawn"
-      ? spawn(step.command, { observers: show, ...size })
+      ? spawn(step.command, { observers: show, screen: needsScreen, ...size })
       : Telnet.connect(step.host, step.port, {
         observers: show,
+        screen: needsScreen,
         ...(size ? { windowSize: size } : {}),
       });
   };
-  const outcome = await playChat(steps, { open, env: (name) => Deno.env.get(name) });
+  const outcome = await playChat(steps, { open, env: (name) => Deno.env.get(name), screen });
   const session = outcome.session;
   try {
     if (outcome.failed) throw outcome.failed.error;

@@ -34,6 +34,9 @@ import { Pump, type ReadOutcome } from "./_pump.ts";
 import { type Entry, type Found, type PatternSet, Searcher } from "./_search.ts";
 import { Waiter, type WakeReason } from "./_waiter.ts";
 import { checkDuration, checkOptions, sleep } from "./_session_util.ts";
+import type { ReadHook } from "./custom.ts";
+import { Matchers } from "./_matchers.ts";
+import { AnsiStripper } from "./_strip.ts";
 
 /** A result as the engine builds it (typed precisely by `Session`'s signatures). */
 export type AnyResult<D extends Data> = ExpectResult<never, D, number, string | undefined>;
@@ -63,6 +66,10 @@ export class Engine<D extends Data> {
   #inflight = 0;
   #inputClosed = false;
   #active: Waiter | undefined;
+  /** The session, handed to custom patterns (set by `Session`). */
+  owner: object = this;
+  #readHooks: readonly ReadHook[] = [];
+  readonly #strip: AnsiStripper | undefined;
 
   /** `exitStatus` and `echo` are the session's overridable hooks. */
   constructor(
@@ -84,6 +91,7 @@ export class Engine<D extends Data> {
     this.#window = options.searchWindowSize ?? null;
     this.#listOrder = options.order === "list";
     this.#charDelay = options.charDelay ?? 0;
+    this.#strip = options.stripAnsi ? new AnsiStripper() : undefined;
     for (const o of options.observers ?? []) this.hub.add(o);
     if (options.logRead !== undefined) this.hub.addLog("read", options.logRead);
     if (options.logSend !== undefined) this.hub.addLog("send", options.logSend);
@@ -160,6 +168,20 @@ export class Engine<D extends Data> {
     full = true,
   ): Promise<unknown> {
     this.assertReadable("expect");
+    if (this.#readHooks.length === 0) return await this.#run(set, options, consume, full);
+    try {
+      return await this.#run(set, options, consume, full);
+    } finally {
+      await this.#flush();
+    }
+  }
+
+  async #run(
+    set: PatternSet,
+    options: ExpectOptions | undefined,
+    consume: boolean,
+    full: boolean,
+  ): Promise<unknown> {
     const timeout = options?.timeout === undefined
       ? this.timeout
       : checkDuration("timeout", options.timeout);
@@ -169,21 +191,52 @@ export class Engine<D extends Data> {
     const listOrder = options?.order === undefined ? this.#listOrder : options.order === "list";
     const started = performance.now();
     const searcher = new Searcher(set, this.#buffer, window, listOrder);
-    const finish = (entry: Entry, found?: Found): unknown =>
-      this.#finish(entry, found, consume, full);
-    let found = searcher.search();
-    if (found !== null) return finish(found.entry, found);
-    const fail = (kind: "timeout" | "eof" | "overflow"): never => {
-      throw this.#error(kind, set, timeout, started);
+    const finish = (entry: Entry, found?: Found, custom?: { match: unknown }): unknown =>
+      this.#finish(entry, found, consume, full, custom);
+    let nudge = () => {};
+    const matchers = Matchers.start(set, {
+      session: this.owner,
+      started,
+      redact: (text) => redact(text, this.#secrets),
+      recheck: () => nudge(),
+    });
+    const check = (): unknown => {
+      const custom = matchers === undefined ? undefined : matchers.check();
+      if (
+        found !== null &&
+        (custom === undefined || !listOrder || found.entry.index < custom[0].index)
+      ) {
+        return finish(found.entry, found);
+      }
+      return custom === undefined ? undefined : finish(custom[0], undefined, custom[1]);
     };
-    if (this.eof) return set.eof ? finish(set.eof) : fail("eof");
+    let found = searcher.search();
+    let done = check();
+    if (done !== undefined) {
+      matchers?.dispose();
+      return done;
+    }
+    const fail = (kind: "timeout" | "eof" | "overflow"): never => {
+      throw this.#error(kind, set, timeout, started, matchers);
+    };
+    if (this.eof) {
+      matchers?.dispose();
+      return set.eof ? finish(set.eof) : fail("eof");
+    }
     const idleMs = set.idle === undefined ? undefined : (set.idle.pattern as { ms: number }).ms;
     const waiter = new Waiter(timeout, options?.signal, idleMs);
     this.enter(waiter, "expect");
+    nudge = () => waiter.nudge();
     try {
       while (true) {
+        matchers?.schedule(waiter);
         const r = await this.read(waiter);
         if (typeof r === "string") {
+          if (r === "recheck") {
+            found = null;
+            if ((done = check()) !== undefined) return done;
+            continue;
+          }
           if (r === "timeout") return set.timeout ? finish(set.timeout) : fail("timeout");
           if (r === "idle") return finish(set.idle!);
           if (r === "abort") throw options?.signal?.reason;
@@ -195,15 +248,16 @@ export class Engine<D extends Data> {
         if (r.kind === "error") throw r.error;
         if (r.kind === "end") {
           this.eof = true;
-          this.#buffer.append(this.#decoder.flush());
+          await this.#flush();
+          this.#buffer.append(this.#text(this.#decoder.flush()));
           found = searcher.search();
-          if (found !== null) return finish(found.entry, found);
+          if ((done = check()) !== undefined) return done;
           return set.eof ? finish(set.eof) : fail("eof");
         }
-        this.#buffer.append(this.#decoder.decode(r.value));
+        this.#buffer.append(this.#text(this.#decoder.decode(r.value)));
         waiter.activity();
         found = searcher.search();
-        if (found !== null) return finish(found.entry, found);
+        if ((done = check()) !== undefined) return done;
         if (this.#buffer.length > this.#maxBuffer) {
           if (this.#overflow === "error") {
             const error = this.#error("overflow", set, timeout, started);
@@ -214,6 +268,7 @@ export class Engine<D extends Data> {
         }
       }
     } finally {
+      matchers?.dispose();
       waiter.dispose();
       this.leave(waiter);
     }
@@ -233,6 +288,7 @@ export class Engine<D extends Data> {
     if (typeof r === "string") return r;
     this.#pump.take();
     if (this.hub.active || this.#readRedactor.active) this.#emitRead(r);
+    if (r.kind === "data" && this.#readHooks.length > 0) return await this.#feed(r);
     return r;
   }
 
@@ -246,7 +302,44 @@ export class Engine<D extends Data> {
     if (data.length > 0) this.hub.emit({ type: "read", data, time: performance.now() });
   }
 
-  #finish(entry: Entry, found: Found | undefined, consume: boolean, full: boolean): unknown {
+  /** Adds a hook given every chunk read; returns its removal. */
+  addReadHook(hook: ReadHook): () => void {
+    this.#readHooks = [...this.#readHooks, hook];
+    return () => {
+      this.#readHooks = this.#readHooks.filter((h) => h !== hook);
+    };
+  }
+
+  /** Gives a chunk to every read hook in order; a hook's failure is the reading call's. */
+  async #feed(r: ReadOutcome & { kind: "data" }): Promise<ReadOutcome> {
+    try {
+      for (const hook of this.#readHooks) {
+        const pending = hook.read(r.value);
+        if (pending !== undefined) await pending;
+      }
+    } catch (error) {
+      return { kind: "error", error };
+    }
+    return r;
+  }
+
+  /** Lets every read hook complete what it started. */
+  async #flush(): Promise<void> {
+    for (const hook of this.#readHooks) await hook.flush?.();
+  }
+
+  /** The text buffered for a decoded chunk (without control sequences under `stripAnsi`). */
+  #text(decoded: string): string {
+    return this.#strip === undefined ? decoded : this.#strip.push(decoded);
+  }
+
+  #finish(
+    entry: Entry,
+    found: Found | undefined,
+    consume: boolean,
+    full: boolean,
+    custom?: { match: unknown },
+  ): unknown {
     const buffer = this.#buffer;
     const start = buffer.start;
     let before: string;
@@ -284,6 +377,7 @@ export class Engine<D extends Data> {
       }
       match = m;
     } else if (found !== undefined) match = this.out(after);
+    else if (custom !== undefined) match = custom.match;
     const result: Record<string, unknown> = {
       index: entry.index,
       key: entry.key,
@@ -306,6 +400,7 @@ export class Engine<D extends Data> {
     set: PatternSet,
     timeout: number | null,
     started: number,
+    matchers?: Matchers,
   ): Error {
     const buffer = this.#buffer;
     let longest = 0;
@@ -320,6 +415,7 @@ export class Engine<D extends Data> {
       waited: performance.now() - started,
       tail: tailOf(redact(raw, this.#secrets, this.bytesMode, before)),
       binary: this.bytesMode,
+      report: matchers?.report((text) => redact(text, this.#secrets)),
     };
     if (kind === "timeout") return new TimeoutError(details);
     if (kind === "eof") return new EOFError(details, this.#exitStatus());

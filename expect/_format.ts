@@ -7,6 +7,7 @@
 
 import { redactText } from "./_redact.ts";
 import { EOF, IdlePattern, type Pattern, TIMEOUT } from "./patterns.ts";
+import { CustomPattern } from "./custom.ts";
 
 /** How many characters of trailing output errors keep. */
 export const TAIL_LENGTH = 512;
@@ -71,6 +72,7 @@ export function describePattern(pattern: Pattern, key?: string): string {
   if (pattern === EOF) s = "EOF";
   else if (pattern === TIMEOUT) s = "TIMEOUT";
   else if (pattern instanceof IdlePattern) s = `idle(${pattern.ms} ms)`;
+  else if (pattern instanceof CustomPattern) s = pattern.description;
   else if (pattern instanceof RegExp) s = `/${pattern.source}/${pattern.flags}`;
   else if (pattern instanceof Uint8Array) {
     s = "bytes " + Array.from(pattern, (b) => b.toString(16).padStart(2, "0")).join(" ");

@@ -26,6 +26,7 @@ import { canMatchNewline, contextNeed, requiredLiteral } from "./_regex_analysis
 import { toInternal } from "./_codec.ts";
 import { describePattern } from "./_format.ts";
 import { EOF, IdlePattern, type Pattern, type Patterns, TIMEOUT } from "./patterns.ts";
+import { CustomPattern } from "./custom.ts";
 
 /** Beyond this many old characters in the line being searched, use the literal gate. */
 const LONG_LINE = 1024;
@@ -74,7 +75,7 @@ export interface Entry {
   readonly index: number;
   readonly key: string | undefined;
   readonly pattern: Pattern;
-  readonly kind: "exact" | "regex" | "any" | "eof" | "timeout" | "idle";
+  readonly kind: "exact" | "regex" | "any" | "eof" | "timeout" | "idle" | "custom";
   /** Exact text in internal form (binary string in bytes mode). */
   readonly text: string;
   readonly regex: CompiledRegex | undefined;
@@ -88,13 +89,15 @@ export interface PatternSet {
   readonly timeout: Entry | undefined;
   /** The idle entry with the shortest period. */
   readonly idle: Entry | undefined;
+  /** The {@link CustomPattern} entries, in list order. */
+  readonly custom?: readonly Entry[];
   /** Descriptions for error messages. */
   readonly descriptions: readonly string[];
 }
 
 function isPattern(p: unknown): p is Pattern {
   return typeof p === "string" || p === EOF || p === TIMEOUT || p instanceof RegExp ||
-    p instanceof Uint8Array || p instanceof IdlePattern;
+    p instanceof Uint8Array || p instanceof IdlePattern || p instanceof CustomPattern;
 }
 
 /**
@@ -118,7 +121,7 @@ export function compilePatterns(patterns: Patterns, bytesMode: boolean, exact = 
     if (!isPattern(pattern)) {
       throw new TypeError(
         `Cannot expect pattern ${key ?? index}: expected a string, RegExp, Uint8Array, EOF, ` +
-          `TIMEOUT or idle(ms), got ${typeof pattern}`,
+          `TIMEOUT, idle(ms) or a custom pattern, got ${typeof pattern}`,
       );
     }
     let entry: Entry;
@@ -137,6 +140,8 @@ export function compilePatterns(patterns: Patterns, bytesMode: boolean, exact = 
         );
       }
       entry = { index, key, pattern, kind: "exact", text, regex: undefined };
+    } else if (pattern instanceof CustomPattern) {
+      entry = { index, key, pattern, kind: "custom", text: "", regex: undefined };
     } else {
       const kind = pattern === EOF ? "eof" : pattern === TIMEOUT ? "timeout" : "idle";
       entry = { index, key, pattern, kind, text: "", regex: undefined };
@@ -156,6 +161,7 @@ export function compilePatterns(patterns: Patterns, bytesMode: boolean, exact = 
     eof,
     timeout,
     idle,
+    custom: entries.filter((e) => e.kind === "custom"),
     descriptions: entries.map((e) => describePattern(e.pattern, e.key)),
   };
 }

@@ -7,7 +7,7 @@
  */
 
 /** Why a call stopped waiting for data. */
-export type WakeReason = "timeout" | "abort" | "idle" | "closed" | "stop";
+export type WakeReason = "timeout" | "abort" | "idle" | "closed" | "stop" | "recheck";
 
 export class Waiter {
   readonly #signal: AbortSignal | undefined;
@@ -17,6 +17,8 @@ export class Waiter {
   readonly #listeners = new Set<(reason: WakeReason) => void>();
   #deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  #recheckTimer: ReturnType<typeof setTimeout> | undefined;
+  #recheckDue = false;
   #done = false;
   readonly #onAbort = (): void => this.wake("abort");
 
@@ -54,6 +56,30 @@ export class Waiter {
     this.#idleTimer = setTimeout(() => this.wake("idle"), this.#idleMs);
   }
 
+  /**
+   * Makes the current race (or the next one, if none is running) settle with `"recheck"`
+   * in `ms`, without ending the waiter: a custom pattern asked to be checked again.
+   */
+  recheck(ms: number): void {
+    if (this.#done) return;
+    if (this.#recheckTimer !== undefined) clearTimeout(this.#recheckTimer);
+    this.#recheckDue = false;
+    this.#recheckTimer = setTimeout(() => {
+      this.#recheckTimer = undefined;
+      if (this.#listeners.size === 0) this.#recheckDue = true;
+      for (const listener of this.#listeners) listener("recheck");
+      this.#listeners.clear();
+    }, ms);
+  }
+
+  /** Makes the current race (or the next one) settle with `"recheck"` at once. */
+  nudge(): void {
+    if (this.#done) return;
+    if (this.#listeners.size === 0) this.#recheckDue = true;
+    for (const listener of this.#listeners) listener("recheck");
+    this.#listeners.clear();
+  }
+
   /** Fires with `reason` (first call wins) and releases the timers and listener. */
   wake(reason: WakeReason): void {
     if (this.#done) return;
@@ -72,6 +98,10 @@ export class Waiter {
    */
   race<T>(work: Promise<T>): Promise<T | WakeReason> {
     if (this.#reason !== undefined) return Promise.resolve(this.#reason);
+    if (this.#recheckDue) {
+      this.#recheckDue = false;
+      return Promise.resolve("recheck");
+    }
     if (this.#done) return work;
     return new Promise<T | WakeReason>((resolve, reject) => {
       this.#listeners.add(resolve);
@@ -85,7 +115,8 @@ export class Waiter {
     this.#done = true;
     if (this.#deadlineTimer !== undefined) clearTimeout(this.#deadlineTimer);
     if (this.#idleTimer !== undefined) clearTimeout(this.#idleTimer);
-    this.#deadlineTimer = this.#idleTimer = undefined;
+    if (this.#recheckTimer !== undefined) clearTimeout(this.#recheckTimer);
+    this.#deadlineTimer = this.#idleTimer = this.#recheckTimer = undefined;
     this.#signal?.removeEventListener("abort", this.#onAbort);
   }
 }

@@ -20,6 +20,8 @@
  * sendline show ${version}     # text + the transport's line ending
  * send \x03                    # C escapes: \r \n \t \xHH ...
  * secret ROUTER_PASSWORD       # sendline the value of this environment variable, never logged
+ * expect screen /^Menu$/m      # on the terminal screen (text or /regex/), not the stream
+ * settle 300                   # until nothing on the screen changed for 300 ms
  * fail "unreachable"           # stop the dialogue as failed
  * ```
  *
@@ -31,8 +33,18 @@ import { EOF, TIMEOUT } from "./patterns.ts";
 import { parsePattern, unescapeText } from "./dialogue.ts";
 import { LexError, readCapture, readToken, splitActions, stripComment } from "./_chat_lex.ts";
 
-/** What an alternative waits for: exact text (may hold `${name}`), a RegExp, EOF or TIMEOUT. */
-export type ChatPattern = string | RegExp | typeof EOF | typeof TIMEOUT;
+/**
+ * What an alternative waits for: exact text (may hold `${name}`), a RegExp, EOF, TIMEOUT, or
+ * a screen condition (`expect screen ...`, `settle MS`), which the player builds with the
+ * screen patterns its caller passes (the engine knows no screens).
+ */
+export type ChatPattern =
+  | string
+  | RegExp
+  | typeof EOF
+  | typeof TIMEOUT
+  | { readonly kind: "screen"; readonly pattern: string | RegExp }
+  | { readonly kind: "settle"; readonly ms: number };
 
 /** What an alternative does once its pattern matched, in order. */
 export type ChatAction =
@@ -212,8 +224,23 @@ function parseLine(keyword: string, rest: string, line: number, raw: string): Ch
       }
       return { kind: "connect", host, port: n, line };
     }
-    case "expect":
+    case "expect": {
+      const screen = /^\s*screen\s+(\S.*)$/s.exec(rest);
+      if (screen) {
+        const { value, quoted } = readArgument(screen[1], fail);
+        const pattern = quoted ? value : lex(() => parsePattern(value), fail);
+        const alternative = { pattern: { kind: "screen", pattern } as const, actions: [], line };
+        return { kind: "expect", alternatives: [alternative], line };
+      }
       return { kind: "expect", alternatives: [parseSingleExpect(rest, line, fail)], line };
+    }
+    case "settle": {
+      const value = rest.trim();
+      const ms = Number(value);
+      if (!value || !Number.isFinite(ms) || ms < 0) fail("settle takes milliseconds");
+      const alternative = { pattern: { kind: "settle", ms } as const, actions: [], line };
+      return { kind: "expect", alternatives: [alternative], line };
+    }
     case "send":
     case "sendline": {
       const { value, quoted } = readArgument(rest, fail);
@@ -234,7 +261,7 @@ function parseLine(keyword: string, rest: string, line: number, raw: string): Ch
     default:
       return fail(
         `unknown step "${keyword}"; use spawn, connect, expect, send, sendline, secret, ` +
-          "fail, timeout or size",
+          "fail, timeout, size or settle",
       );
   }
 }

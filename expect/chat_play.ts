@@ -7,6 +7,19 @@
  */
 import type { ChatAlternative, ChatOpenStep, ChatPattern, ChatStep } from "./chat.ts";
 import type { Session } from "./session.ts";
+import type { Pattern } from "./patterns.ts";
+
+/**
+ * Builds the patterns of `expect screen` and `settle` steps. The engine knows no screens, so
+ * the caller passes them: the CLI passes `onScreen` and `settled` of `@dexpect/dexpect/screen`
+ * and opens its sessions with a screen.
+ */
+export interface ChatScreenPatterns {
+  /** A pattern over the text shown on the screen. */
+  onScreen(pattern: string | RegExp): Pattern;
+  /** A pattern that holds once the screen has not changed for `ms` milliseconds. */
+  settled(ms: number): Pattern;
+}
 
 /**
  * A dialogue stopped: a `fail` step or action ran, a `${name}` is not set, a secret's
@@ -62,6 +75,8 @@ export interface PlayChatOptions {
   signal?: AbortSignal;
   /** Most times one `expect` step may `continue` before it fails. @default {10000} */
   maxLoops?: number;
+  /** Screen patterns for `expect screen` and `settle`; without them those steps fail. */
+  screen?: ChatScreenPatterns;
 }
 
 /** What {@linkcode playChat} did. */
@@ -116,8 +131,16 @@ function session(state: State, line: number): Session {
   return state.session;
 }
 
-function patternOf(p: ChatPattern, state: State, line: number): ChatPattern {
-  return typeof p === "string" ? interpolate(p, state, line) : p;
+function patternOf(p: ChatPattern, state: State, line: number): Pattern {
+  if (typeof p === "string") return interpolate(p, state, line);
+  if (typeof p !== "object" || p instanceof RegExp) return p;
+  const screen = state.options.screen;
+  if (screen === undefined) {
+    throw new ChatError(line, "screen steps need screen patterns (the player's screen option)");
+  }
+  if (p.kind === "settle") return screen.settled(p.ms);
+  const text = typeof p.pattern === "string" ? interpolate(p.pattern, state, line) : p.pattern;
+  return screen.onScreen(text);
 }
 
 /** Stores what an alternative captured: group 1 (or the match) under its name, named groups. */
@@ -325,6 +348,8 @@ export interface RunChatOptions {
   onStep?(step: ChatStep): void;
   /** Looks up the environment variable of a `secret` step. */
   env?(name: string): string | undefined;
+  /** Screen patterns for `expect screen` and `settle` steps. */
+  screen?: ChatScreenPatterns;
 }
 
 /**

@@ -244,3 +244,23 @@ Deno.test("runChat plays the steps over the sessions it opens and throws a failu
     TimeoutError,
   );
 });
+
+Deno.test("parseChat: expect screen and settle steps; the player needs screen patterns for them", async () => {
+  const steps = parseChat(
+    'spawn x\nexpect screen /a+/m\nexpect screen "b c"\nsettle 25\nexpect screen',
+  );
+  const patterns = steps.slice(1).map((s) => s.kind === "expect" && s.alternatives[0].pattern);
+  assert.deepEqual(patterns, [
+    { kind: "screen", pattern: /a+/m },
+    { kind: "screen", pattern: "b c" },
+    { kind: "settle", ms: 25 },
+    "screen", // a lone word is the text itself
+  ]);
+  assert.throws(() => parseChat("spawn x\nsettle soon"), /line 2.*settle takes milliseconds/);
+  const peer = () =>
+    new Session({ readable: new ReadableStream(), writable: new WritableStream() });
+  await assert.rejects(
+    runChat(parseChat("spawn x\nsettle 5"), { open: peer }),
+    /line 2: screen steps need screen patterns/,
+  );
+});

@@ -34,6 +34,11 @@ export interface ExpectErrorDetails {
   readonly tail: string;
   /** Whether the session is in bytes mode (changes how `tail` is escaped in messages). */
   readonly binary?: boolean;
+  /**
+   * What the call's custom patterns reported (e.g. the screen as it was), appended to the
+   * message on its own lines; secrets redacted.
+   */
+  readonly report?: string;
 }
 
 /**
@@ -61,6 +66,8 @@ export class ExpectError extends Error {
   readonly waited: number;
   /** The last 512 characters of unconsumed output, secrets redacted. */
   readonly tail: string;
+  /** What the call's custom patterns reported (e.g. the screen), if anything. */
+  readonly report: string | undefined;
 
   /**
    * Creates the error.
@@ -70,7 +77,8 @@ export class ExpectError extends Error {
    * @param options Standard error options (`cause`).
    */
   constructor(message: string, details: ExpectErrorDetails, options?: ErrorOptions) {
-    super(message, options);
+    super(details.report ? `${message}\n${details.report}` : message, options);
+    this.report = details.report;
     this.patterns = details.patterns;
     this.timeout = details.timeout;
     this.waited = details.waited;

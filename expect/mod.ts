@@ -81,6 +81,7 @@ export type {
   TerminalSize,
 } from "./interact.ts";
 export { Session } from "./session.ts";
+export { type CustomMatcher, CustomPattern, type MatchContext, type ReadHook } from "./custom.ts";
 export {
   type ChatAction,
   type ChatAlternative,
@@ -92,6 +93,7 @@ export {
 export {
   ChatError,
   type ChatOutcome,
+  type ChatScreenPatterns,
   playChat,
   type PlayChatOptions,
   runChat,

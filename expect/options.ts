@@ -70,6 +70,15 @@ export interface SessionOptions<D extends Data = string> {
    * @default {"stream"}
    */
   order?: "stream" | "list";
+  /**
+   * Removes terminal control sequences from the output that patterns, `before`/`after`,
+   * `buffer` and `lines()` see: CSI (colours, cursor moves, bracketed paste), OSC (titles,
+   * ended by BEL or ST), DCS/SOS/PM/APC strings, other `ESC` sequences (charset
+   * designations such as `ESC ( B`) and SO/SI. Streaming and independent of how output
+   * is split into chunks; logs, recordings and screens still get the raw bytes.
+   * @default {false}
+   */
+  stripAnsi?: boolean;
   /** Delay between characters sent, in milliseconds, for slow devices. @default {0} */
   charDelay?: number;
   /** Callbacks told about everything read, sent and resized. @default {[]} */

@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { CustomPattern } from "./custom.ts";
+
 /**
  * Pattern for the end of the peer's output. Listing it makes end of stream a result
  * (with `before` holding all remaining output) instead of an {@linkcode EOFError}.
@@ -97,7 +99,8 @@ export function idle(ms: number): IdlePattern {
  * - `Uint8Array`: exact bytes (decoded as UTF-8 in text mode);
  * - `RegExp`: searched with its own flags except `g` and `y`, which are ignored; the
  *   object's `lastIndex` is never read or written;
- * - {@linkcode EOF}, {@linkcode TIMEOUT}, {@linkcode IdlePattern}: outcomes.
+ * - {@linkcode EOF}, {@linkcode TIMEOUT}, {@linkcode IdlePattern}: outcomes;
+ * - a {@linkcode CustomPattern}: evaluated by its own matcher (e.g. the screen patterns).
  *
  * @example Every kind of pattern
  * ```ts
@@ -108,7 +111,14 @@ export function idle(ms: number): IdlePattern {
  * strictEqual(all.length, 6);
  * ```
  */
-export type Pattern = string | RegExp | Uint8Array | typeof EOF | typeof TIMEOUT | IdlePattern;
+export type Pattern =
+  | string
+  | RegExp
+  | Uint8Array
+  | typeof EOF
+  | typeof TIMEOUT
+  | IdlePattern
+  | CustomPattern<unknown>;
 
 /**
  * A pattern accepted by `expectExact()`: anything but a `RegExp`.

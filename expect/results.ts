@@ -7,6 +7,7 @@
 
 import type { ExitStatus } from "./channel.ts";
 import type { Pattern, PatternList, PatternRecord } from "./patterns.ts";
+import type { CustomPattern } from "./custom.ts";
 
 /**
  * The data type of a session: `string` in text mode, `Uint8Array` in bytes mode
@@ -26,7 +27,8 @@ export type Data = string | Uint8Array;
 
 /**
  * The type of `match` for pattern `P`: `RegExpExecArray` for a `RegExp`, the matched data
- * for a string or byte pattern, `null` for `EOF`, `TIMEOUT` and `IdlePattern`.
+ * for a string or byte pattern, `null` for `EOF`, `TIMEOUT` and `IdlePattern`, what its
+ * matcher returned for a `CustomPattern`.
  *
  * In bytes mode a `RegExp` runs over a "binary string" (one character per byte), so the
  * strings in its `RegExpExecArray` hold one character per byte too.
@@ -41,7 +43,8 @@ export type Data = string | Uint8Array;
  * void [m, s, n];
  * ```
  */
-export type MatchOf<P, D extends Data> = P extends RegExp ? RegExpExecArray
+export type MatchOf<P, D extends Data> = P extends CustomPattern<infer M> ? M
+  : P extends RegExp ? RegExpExecArray
   : P extends string | Uint8Array ? D
   : null;
 

@@ -18,6 +18,7 @@ import { compilePatterns, type Entry } from "./_search.ts";
 import { ANY, checkDuration, controlCode, LINE } from "./_session_util.ts";
 import { runInteract } from "./_interact.ts";
 import { peerGone } from "./_peer_gone.ts";
+import type { ReadHook } from "./custom.ts";
 
 /**
  * An interactive session over a {@linkcode Channel}: wait for patterns in the peer's
@@ -102,6 +103,7 @@ export class Session<D extends Data = string> implements AsyncDisposable {
       () => this.exitStatus(),
       () => this.inputEchoed(),
     );
+    this.#engine.owner = this;
     this.lineEnding = options.lineEnding ?? "\n";
   }
 
@@ -448,6 +450,35 @@ export class Session<D extends Data = string> implements AsyncDisposable {
    */
   observe(observer: SessionObserver): Disposable {
     const remove = this.#engine.hub.add(observer);
+    return { [Symbol.dispose]: remove };
+  }
+
+  /**
+   * Gives `hook` every chunk read from now on, in order, before patterns are searched (also
+   * during `interact()`); a promise it returns is awaited first, and a hook that throws
+   * fails the reading call. A hook object's `flush()` is awaited at end of output and
+   * before each reading call returns. Reads happen only while a call waits for output.
+   * This is how layers such as `screen/` follow the output.
+   *
+   * @param hook A function given each chunk, or a {@linkcode ReadHook} object.
+   * @returns A disposable that removes it.
+   *
+   * @example Count what is read
+   * ```ts
+   * import { Session } from "./session.ts";
+   * import { EOF } from "./patterns.ts";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * const peer = { readable: ReadableStream.from([new TextEncoder().encode("abc")]), writable: new WritableStream() };
+   * await using session = new Session(peer);
+   * let bytes = 0;
+   * using _hook = session.onRead((chunk) => void (bytes += chunk.length));
+   * await session.expect(EOF);
+   * strictEqual(bytes, 3);
+   * ```
+   */
+  onRead(hook: ReadHook | ReadHook["read"]): Disposable {
+    const remove = this.#engine.addReadHook(typeof hook === "function" ? { read: hook } : hook);
     return { [Symbol.dispose]: remove };
   }
 

@@ -30,7 +30,13 @@
 export { PtyError, SpawnError } from "./errors.ts";
 export { openpty, type PtyPair } from "./openpty.ts";
 export { type CloseOptions, PtyProcess, type SignalLike } from "./process.ts";
-export { PtySession, type PtySessionOptions, spawn, type WaitNoEchoOptions } from "./session.ts";
+export {
+  type PtyScreenOption,
+  PtySession,
+  type PtySessionOptions,
+  spawn,
+  type WaitNoEchoOptions,
+} from "./session.ts";
 export { type SpawnOptions, spawnProcess } from "./spawn.ts";
 export { stdioTerminal } from "./terminal.ts";
 // The engine, so that one import gives the whole DSL (EOF, TIMEOUT, errors, types).

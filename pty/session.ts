@@ -10,9 +10,25 @@ import type { SessionOptions } from "../expect/options.ts";
 import type { TerminalSize } from "../expect/interact.ts";
 import type { CloseOptions, PtyProcess, SignalLike } from "./process.ts";
 import { type SpawnOptions, spawnProcess } from "./spawn.ts";
+import { attachScreen } from "../screen/attach.ts";
+import type { Screen, ScreenOptions } from "../screen/screen.ts";
 
 /** Options of {@linkcode spawn}: how to start the program, and the session's settings. */
-export type PtySessionOptions<D extends Data = string> = SpawnOptions & SessionOptions<D>;
+export type PtySessionOptions<D extends Data = string> =
+  & SpawnOptions
+  & SessionOptions<D>
+  & PtyScreenOption;
+
+/** The `screen` option of {@linkcode spawn} and {@linkcode PtySession}. */
+export interface PtyScreenOption {
+  /**
+   * Gives the session a {@linkcode Screen} (`session.screen`) sized from the pty and
+   * following `resize()`: `true`, or screen options (`scrollback`, `svgOnFailure`). xterm.js
+   * is loaded on first use, so sessions without a screen do not pay for it.
+   * @default {false}
+   */
+  screen?: boolean | Omit<ScreenOptions, "cols" | "rows">;
+}
 
 /** Options of {@linkcode PtySession.waitNoEcho}. */
 export interface WaitNoEchoOptions {
@@ -49,17 +65,23 @@ const ECHO_CHECK_MS = 10;
 export class PtySession<D extends Data = string> extends Session<D> {
   /** The underlying process object (pid, streams, size, signals). */
   readonly process: PtyProcess;
+  /** The terminal screen, when created with `screen` (see `@dexpect/dexpect/screen`). */
+  readonly screen: Screen | undefined;
 
   /**
    * Wraps a started process. Use {@linkcode spawn} instead of calling this.
    *
    * @param process The process, whose streams the session takes over.
-   * @param options The session's settings.
+   * @param options The session's settings, and `screen`.
    */
-  constructor(process: PtyProcess, options: SessionOptions<D> = {}) {
+  constructor(process: PtyProcess, options: SessionOptions<D> & PtyScreenOption = {}) {
     const size = process.size;
-    super(process, { cols: size.cols, rows: size.rows, ...options });
+    const { screen, ...session } = options;
+    super(process, { cols: size.cols, rows: size.rows, ...session });
     this.process = process;
+    this.screen = screen
+      ? attachScreen(this, { ...(screen === true ? {} : screen), cols: size.cols, rows: size.rows })
+      : undefined;
   }
 
   /** The child's process id. */
@@ -218,6 +240,19 @@ export function spawn(
   command: string | readonly string[],
   options: PtySessionOptions<Uint8Array> & { encoding: null },
 ): PtySession<Uint8Array>;
+/**
+ * Text mode with a screen (`screen: true` or screen options): `session.screen` is defined.
+ *
+ * @param command The program and its arguments.
+ * @param options Spawn and session settings, and `screen`.
+ * @returns The session, with its screen.
+ */
+export function spawn(
+  command: string | readonly string[],
+  options: PtySessionOptions<string> & {
+    screen: Exclude<PtyScreenOption["screen"], false | undefined>;
+  },
+): PtySession<string> & { readonly screen: Screen };
 /**
  * Text mode (the default): patterns and results are strings, decoded as UTF-8.
  *

@@ -16,6 +16,8 @@ import type { TelnetEvent } from "./events.ts";
 import type { TelnetWindowSize } from "./options.ts";
 import { TelnetError } from "./errors.ts";
 import { TelnetSession, type TelnetSessionOptions } from "./session.ts";
+import { attachScreen } from "../screen/attach.ts";
+import type { Screen, ScreenOptions } from "../screen/screen.ts";
 
 /** TLS settings of a Telnet connection (telnets, port 992). */
 export interface TelnetTlsOptions {
@@ -69,6 +71,13 @@ export interface TelnetOptions<D extends Data = string>
    * @default {false}
    */
   tls?: boolean | TelnetTlsOptions;
+  /**
+   * Gives the client a {@linkcode Screen} (`telnet.screen`) sized by the NAWS window size
+   * (`windowSize`, 80x24 without one) and following `resize()`: `true`, or screen options.
+   * xterm.js is loaded on first use.
+   * @default {false}
+   */
+  screen?: boolean | Omit<ScreenOptions, "cols" | "rows">;
 }
 
 /** Options of {@linkcode Telnet.interact}: as `Session.interact`, with a default terminal. */
@@ -118,6 +127,8 @@ export class Telnet<D extends Data = string> extends TelnetSession<D> {
   readonly #tls: boolean | TelnetTlsOptions;
   readonly #empty: D;
   #nawsWanted = false;
+  /** The terminal screen, when created with `screen` (see `@dexpect/dexpect/screen`). */
+  readonly screen: Screen | undefined;
 
   /**
    * Creates a client that is not connected yet: call {@linkcode Telnet.open}, or use
@@ -136,11 +147,16 @@ export class Telnet<D extends Data = string> extends TelnetSession<D> {
    * ```
    */
   constructor(options: TelnetOptions<D> = {}) {
-    const { tls, windowSize, ...session } = options;
-    super(null, {
-      ...session,
-      ...(windowSize === null ? {} : { windowSize: windowSize ?? { cols: 80, rows: 24 } }),
-    });
+    const { tls, screen, windowSize, ...session } = options;
+    const size = windowSize === null ? undefined : windowSize ?? { cols: 80, rows: 24 };
+    super(null, { ...session, ...(size === undefined ? {} : { windowSize: size }) });
+    this.screen = screen
+      ? attachScreen(this, {
+        ...(screen === true ? {} : screen),
+        cols: size?.cols || 80,
+        rows: size?.rows || 24,
+      })
+      : undefined;
     this.#tls = tls ?? false;
     this.#empty = (options.encoding === null ? new Uint8Array(0) : "") as D;
   }

@@ -22,7 +22,7 @@ const imports = (path: string) =>
 const library = [
   "mod.ts",
   "cli.ts",
-  ...["expect/", "telnet/", "pty/", "cassette/"].flatMap(sources),
+  ...["expect/", "telnet/", "pty/", "screen/", "cassette/"].flatMap(sources),
 ].filter(
   isLibrary,
 );
@@ -72,8 +72,8 @@ Deno.test("file names are snake_case and no index.ts exists", () => {
   }
 });
 
-Deno.test("cassette/ is a layer above: expect/, pty/ and telnet/ never import it", () => {
-  for (const path of ["expect/", "pty/", "telnet/"].flatMap(sources)) {
+Deno.test("cassette/ is a layer above: expect/, pty/, telnet/ and screen/ never import it", () => {
+  for (const path of ["expect/", "pty/", "telnet/", "screen/"].flatMap(sources)) {
     for (const spec of imports(path)) {
       assert.ok(!/(^|\/)cassette\//.test(spec), `${path} imports ${spec}`);
     }
@@ -86,4 +86,48 @@ Deno.test("cassette/ is a layer above: expect/, pty/ and telnet/ never import it
       );
     }
   }
+});
+
+/** Imports evaluated when `path` is (not `import type`, not dynamic `import()`), resolved. */
+function loadedImports(path: string): string[] {
+  const specs = [
+    ...code(path).matchAll(
+      /^\s*(?:import|export)(?!\s+type\b)[^"]*?from\s*"([^"]+)"|^\s*import\s*"([^"]+)"/gm,
+    ),
+  ]
+    .map((m) => m[1] ?? m[2]);
+  return specs.map((spec) =>
+    spec.startsWith(".") ? new URL(spec, new URL(path, root)).href.slice(root.href.length) : spec
+  );
+}
+
+Deno.test("screen/ imports only expect/ and xterm.js; pty/ and telnet/ only its attach and screen files", () => {
+  for (const path of sources("screen/").filter(isLibrary)) {
+    for (const spec of imports(path)) {
+      assert.ok(
+        spec.startsWith("./") || spec.startsWith("../expect/") || spec.startsWith("@xterm/"),
+        `${path} imports ${spec}`,
+      );
+    }
+  }
+  for (const path of [...sources("pty/"), ...sources("telnet/")].filter(isLibrary)) {
+    for (const spec of imports(path).filter((s) => s.includes("screen/"))) {
+      assert.match(spec, /^\.\.\/screen\/(attach|screen)\.ts$/, `${path} imports ${spec}`);
+    }
+  }
+});
+
+Deno.test("importing the root module does not load xterm.js (it loads on the first screen)", () => {
+  const seen = new Set<string>();
+  const visit = (path: string) => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    for (const spec of loadedImports(path)) {
+      assert.ok(!spec.startsWith("@xterm/") && !spec.startsWith("npm:"), `${path} loads ${spec}`);
+      if (!spec.includes(":")) visit(spec);
+    }
+  };
+  visit("mod.ts");
+  assert.ok(seen.has("screen/screen.ts"), "the walk reaches the screen layer");
+  assert.ok(!seen.has("screen/_preload.ts"));
 });
