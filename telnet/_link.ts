@@ -54,8 +54,11 @@ export class TelnetLink<C extends ByteConnection> {
   port: number | undefined;
   /** Told about every event but data, in stream order. */
   report: (events: readonly TelnetEvent[]) => void = () => {};
-  /** Told about data received and sent, when set (debug level 2). */
-  traceData: ((direction: "recv" | "send", bytes: Uint8Array) => void) | null = null;
+  /**
+   * Told about data received, when set (debug level 2). Data sent is traced by the session
+   * from the engine's send events, where secrets are already `***`.
+   */
+  traceData: ((direction: "recv", bytes: Uint8Array) => void) | null = null;
   /** Told why the stream ended when it was not a plain close. */
   note: (line: string) => void = () => {};
   readonly #isPeerGone: (error: unknown) => boolean;
@@ -263,7 +266,6 @@ export class TelnetLink<C extends ByteConnection> {
     if (!binary && this.#afterCr && chunk[0] === LF) chunk = chunk.subarray(1);
     this.#afterCr = !binary && chunk.length > 0 && chunk[chunk.length - 1] === CR;
     if (chunk.length === 0) return Promise.resolve();
-    this.traceData?.("send", chunk);
     return this.write(this.protocol.encodeData(chunk));
   }
 

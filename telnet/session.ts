@@ -95,6 +95,7 @@ export class TelnetSession<D extends Data = string> extends Session<D> {
   readonly #debug: DebugSink;
   readonly #trace: boolean;
   #debugLevel = 0;
+  #sendTrace: Disposable | undefined;
   #closing: Promise<void> | undefined;
 
   /**
@@ -377,6 +378,12 @@ export class TelnetSession<D extends Data = string> extends Session<D> {
     this.#debugLevel = checkDebugLevel(level);
     this.#link.protocol.trace = this.#trace || level > 0;
     this.#link.traceData = level >= 2 ? (dir, bytes) => this.msg("%s %r", dir, bytes) : null;
+    // Data sent is traced from the engine's events: a secret send arrives there as `***`
+    // (one event per character with a charDelay), so no debug level can show it.
+    this.#sendTrace?.[Symbol.dispose]();
+    this.#sendTrace = level >= 2
+      ? this.observe((e) => void (e.type === "send" && this.msg("send %r", e.data)))
+      : undefined;
   }
 
   /**
