@@ -15,6 +15,10 @@ export interface ByteConnection {
   write(p: Uint8Array): Promise<number>;
   closeWrite(): Promise<void>;
   close(): void;
+  /** Lets a pending read keep the process alive again (`Deno.Conn.ref`). */
+  ref?(): void;
+  /** Stops a pending read from keeping the process alive (`Deno.Conn.unref`). */
+  unref?(): void;
 }
 
 // Reads start small (idle sessions hold little) and grow while they come back full.
@@ -72,6 +76,7 @@ export class TelnetLink<C extends ByteConnection> {
   #readSize = MIN_READ_BYTES;
   #ended = false;
   #afterCr = false;
+  #referenced = true;
 
   constructor(protocol: TelnetProtocol, isPeerGone: (error: unknown) => boolean) {
     this.protocol = protocol;
@@ -127,6 +132,7 @@ export class TelnetLink<C extends ByteConnection> {
     }
     this.#state = "open";
     this.conn = conn;
+    if (!this.#referenced) conn.unref?.();
     this.host = host;
     this.port = port;
     this.#settle(conn);
@@ -148,12 +154,40 @@ export class TelnetLink<C extends ByteConnection> {
     if (sends.length > 0) await this.write(join(sends));
   }
 
+  /**
+   * A call waits for data again: the read it left pending keeps the process alive. (The
+   * engine calls this; a new demand from the engine refs the connection in `#pull` too.)
+   */
+  ref(): void {
+    this.#keepAlive(true);
+  }
+
+  /**
+   * No call waits any more (a timeout, an abort): the pending read must not keep the process
+   * alive, so a script that ends without `close()` exits.
+   */
+  unref(): void {
+    this.#keepAlive(false);
+  }
+
+  #keepAlive(ref: boolean): void {
+    this.#referenced = ref;
+    try {
+      if (ref) this.conn?.ref?.();
+      else this.conn?.unref?.();
+    } catch {
+      // Closed already.
+    }
+  }
+
   /** Stops everything: pending reads end, the connection is closed. Idempotent. */
   async shutdown(): Promise<void> {
     this.#closing = true;
     this.#ended = true;
     this.#state = "closed";
     this.#settle(null);
+    // The read ended by closing is awaited below: it must keep the event loop running.
+    this.#keepAlive(true);
     try {
       this.conn?.close();
     } catch {
@@ -173,6 +207,9 @@ export class TelnetLink<C extends ByteConnection> {
   }
 
   async #pull(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
+    // The engine pulls only while a call waits: the read keeps the process alive until it
+    // says otherwise (`unref`). Before open(), `attach` applies the same state.
+    this.#keepAlive(true);
     const conn = await this.#connected;
     while (!this.#ended) {
       if (conn === null) return this.#end(controller);

@@ -2,8 +2,9 @@
 //   emfile     serve() while the process is out of file descriptors (run it under `ulimit -n`):
 //              a client of its own takes the last descriptor, so accept fails with EMFILE;
 //              onError frees descriptors, and the server must go on to serve that client.
-//   unclosed PORT  connects, lets an expect() time out and another be aborted, and ends the
-//              script without close(): the process must exit by itself.
+//   unclosed PORT  connects, lets an expect() time out and another be aborted, waits with no
+//              deadline for "late" (sent after "ready"), and ends the script without close():
+//              the process must exit by itself.
 import { serve } from "../telnet/server.ts";
 import { Telnet } from "../telnet/client.ts";
 
@@ -51,6 +52,9 @@ async function unclosed(port: number): Promise<void> {
   await tn.expect("never sent", { signal: AbortSignal.timeout(50) }).catch((e) =>
     console.log(e.name)
   );
+  // A call with no deadline keeps the process alive again until the data comes.
+  await tn.sendLine("ready");
+  console.log((await tn.expect("late", { timeout: null })).after);
   console.log("script ends");
 }
 
