@@ -2,6 +2,7 @@
 // share the measured process's event loop:
 //   storm-listen            listen on 127.0.0.1, print the port, storm the first connection
 //   storm-connect PORT      connect to PORT and storm it
+//   quiet-listen / quiet-connect PORT   the same connections with no storm (the baseline)
 //   echo-listen             listen, print the port, echo every connection's bytes back
 //   rtt PORT MS             connect to PORT, do round trips for MS ms, print them as JSON
 // A storm is commands and negotiations only, at full speed, never reading what comes back:
@@ -28,6 +29,16 @@ async function storm(conn: Deno.Conn): Promise<void> {
     while (true) for (let o = 0; o < block.length;) o += await conn.write(block.subarray(o));
   } catch {
     // The other end closed.
+  }
+}
+
+/** Holds the connection open and sends nothing (reading, so that nothing piles up). */
+async function quiet(conn: Deno.Conn): Promise<void> {
+  const buf = new Uint8Array(4096);
+  try {
+    while (await conn.read(buf) !== null) { /* discard */ }
+  } catch {
+    // Gone.
   }
 }
 
@@ -81,6 +92,9 @@ if (import.meta.main) {
   if (mode === "storm-listen") await listen(storm);
   else if (mode === "storm-connect") {
     await storm(await Deno.connect({ hostname: "127.0.0.1", port: Number(a) }));
+  } else if (mode === "quiet-listen") await listen(quiet);
+  else if (mode === "quiet-connect") {
+    await quiet(await Deno.connect({ hostname: "127.0.0.1", port: Number(a) }));
   } else if (mode === "echo-listen") await listen(echo);
   else if (mode === "rtt") await rtt(Number(a), Number(b));
   else throw new Error(`unknown mode ${mode}`);

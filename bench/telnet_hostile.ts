@@ -8,7 +8,8 @@
 //               in the same process (to an echo peer), and the process's peak RSS (VmHWM).
 // storm-serve   the same storm against serve(): the storm session's 2 000 ms timeout, and the
 //               round trips of another client (its own process) to another serve() session.
-// Each storm run is a fresh process (peak RSS is per process); figures are per run.
+// quiet-client, quiet-serve: the same with a peer that sends nothing: the floor of this run.
+// Each run is a fresh process (peak RSS is per process); figures are per run.
 import { parseArgs } from "node:util";
 import { TelnetProtocol } from "../telnet/protocol.ts";
 import { Telnet } from "../telnet/client.ts";
@@ -184,8 +185,8 @@ async function timeoutFiresAt(expect: () => Promise<unknown>): Promise<number> {
   return performance.now() - start;
 }
 
-async function stormClient(): Promise<Record<string, number>> {
-  const storm = await peer("storm-listen");
+async function stormClient(mode = "storm"): Promise<Record<string, number>> {
+  const storm = await peer(`${mode}-listen`);
   const echo = await peer("echo-listen");
   const tn = await Telnet.connect("127.0.0.1", Number(storm.first), EVERYTHING);
   const other = await Telnet.connect("127.0.0.1", Number(echo.first), { timeout: 30_000 });
@@ -207,7 +208,7 @@ async function stormClient(): Promise<Record<string, number>> {
   return { firedAt, rttMedian: median(rtts), rttMax: Math.max(...rtts), rss };
 }
 
-async function stormServe(): Promise<Record<string, number>> {
+async function stormServe(mode = "storm"): Promise<Record<string, number>> {
   let fired!: Promise<number>;
   const started = Promise.withResolvers<void>();
   await using stormServer = serve({
@@ -227,7 +228,7 @@ async function stormServe(): Promise<Record<string, number>> {
       }
     },
   });
-  const storm = await peer("storm-connect", String(stormServer.addr.port));
+  const storm = await peer(`${mode}-connect`, String(stormServer.addr.port));
   await started.promise;
   const rtt = await peer("rtt", String(echoServer.addr.port), String(STORM_MS));
   const rtts = JSON.parse(rtt.first) as number[];
@@ -269,14 +270,16 @@ const args = parseArgs({
     only: { type: "string" },
   },
 });
-if (args.values.scenario === "storm-client") console.log(JSON.stringify(await stormClient()));
-else if (args.values.scenario === "storm-serve") console.log(JSON.stringify(await stormServe()));
+const scenario = args.values.scenario ?? "";
+const [kind, end] = scenario.split("-");
+if (end === "client") console.log(JSON.stringify(await stormClient(kind)));
+else if (end === "serve") console.log(JSON.stringify(await stormServe(kind)));
 else {
   const only = args.values.only?.split(",");
   const want = (name: string) => only === undefined || only.includes(name);
   if (want("newenv")) newenv();
   if (want("fuzz")) fuzz(Number(args.values.fuzz));
-  for (const name of ["storm-client", "storm-serve"]) {
+  for (const name of ["quiet-client", "storm-client", "quiet-serve", "storm-serve"]) {
     if (want(name)) await scenarioRuns(name, Number(args.values.runs));
   }
 }

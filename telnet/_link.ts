@@ -24,6 +24,17 @@ export interface ByteConnection {
 // Reads start small (idle sessions hold little) and grow while they come back full.
 const MIN_READ_BYTES = 4096;
 const MAX_READ_BYTES = 256 * 1024;
+// A read is fed to the protocol a slice at a time, and the replies to each slice are written
+// (and waited for) before the next: the work and the replies held per step are bounded, and a
+// peer that does not read our replies is not read from either (backpressure). A slice that
+// was mostly commands (more than SLICE_EVENTS events) makes the next one MIN_SLICE_BYTES; one
+// that was mostly data doubles it, so data still goes through in few steps.
+const MIN_SLICE_BYTES = 1024;
+const SLICE_EVENTS = 64;
+// Work on peer input (commands, negotiations) between two yields to the event loop, in ms:
+// ready reads resolve without letting timers run, so a negotiation storm would otherwise
+// hold back every deadline and every other session in the process.
+const BUSY_MS = 4;
 const CR = 13;
 const LF = 10;
 
@@ -77,6 +88,9 @@ export class TelnetLink<C extends ByteConnection> {
   #ended = false;
   #afterCr = false;
   #referenced = true;
+  #since = 0;
+  #slice = MIN_READ_BYTES;
+  #breathing: Promise<unknown> | null = null;
 
   constructor(protocol: TelnetProtocol, isPeerGone: (error: unknown) => boolean) {
     this.protocol = protocol;
@@ -195,6 +209,7 @@ export class TelnetLink<C extends ByteConnection> {
     }
     await this.#reading?.catch(() => {});
     await this.#writing;
+    await this.#breathing;
   }
 
   /** The session is closing: writes already queued are not waited for by the writable. */
@@ -211,6 +226,7 @@ export class TelnetLink<C extends ByteConnection> {
     // says otherwise (`unref`). Before open(), `attach` applies the same state.
     this.#keepAlive(true);
     const conn = await this.#connected;
+    this.#since = performance.now();
     while (!this.#ended) {
       if (conn === null) return this.#end(controller);
       const buffer = this.#buffer ??= new Uint8Array(this.#readSize);
@@ -240,14 +256,14 @@ export class TelnetLink<C extends ByteConnection> {
       }
       if (this.#ended) return;
       if (n === null) {
-        await this.#deliver(this.protocol.end(), buffer);
+        await this.#deliver(this.protocol.end(), buffer, 0);
         return this.#end(controller);
       }
       if (n === buffer.length && this.#readSize < MAX_READ_BYTES) {
         this.#readSize *= 2;
         this.#buffer = null;
       }
-      const data = await this.#deliver(this.protocol.feed(buffer.subarray(0, n)), buffer);
+      const data = await this.#consume(buffer, n);
       if (this.#ended) return;
       if (data !== null) {
         controller.enqueue(data);
@@ -263,13 +279,42 @@ export class TelnetLink<C extends ByteConnection> {
   }
 
   /**
-   * Takes the data out of the read buffer, reports the other events and writes the replies.
-   * The data is compacted in place (its views are in stream order and never overlap, so each
-   * move is a memmove); a read that is mostly data is then handed over whole (the next read
-   * gets a new buffer), a small one is copied out.
+   * Feeds the `n` bytes read into `buffer` to the protocol, a slice at a time, and returns
+   * their data (or `null`). The data is compacted in place at the front of the buffer (its
+   * views are in stream order and never overlap, so each move is a memmove); a read that is
+   * mostly data is then handed over whole (the next read gets a new buffer), a small one is
+   * copied out.
    */
-  async #deliver(events: readonly TelnetEvent[], buffer: Uint8Array): Promise<Uint8Array | null> {
+  async #consume(buffer: Uint8Array, n: number): Promise<Uint8Array | null> {
     let size = 0;
+    for (let at = 0; at < n && !this.#ended;) {
+      const end = Math.min(n, at + this.#slice);
+      const events = this.protocol.feed(buffer.subarray(at, end));
+      at = end;
+      this.#slice = events.length > SLICE_EVENTS
+        ? MIN_SLICE_BYTES
+        : Math.min(this.#slice * 2, MAX_READ_BYTES);
+      size = await this.#deliver(events, buffer, size);
+      await this.#breathe();
+    }
+    let data: Uint8Array | null = null;
+    if (size * 2 >= buffer.length) {
+      data = buffer.subarray(0, size);
+      this.#buffer = null;
+    } else if (size > 0) data = buffer.slice(0, size);
+    if (data !== null) this.traceData?.("recv", data);
+    return data;
+  }
+
+  /**
+   * Moves the data of `events` to `buffer[size..]`, reports the other events and writes the
+   * replies; returns the new size of the data.
+   */
+  async #deliver(
+    events: readonly TelnetEvent[],
+    buffer: Uint8Array,
+    size: number,
+  ): Promise<number> {
     let others = false;
     let sends: Uint8Array[] | null = null;
     for (const e of events) {
@@ -282,17 +327,20 @@ export class TelnetLink<C extends ByteConnection> {
         if (e.type === "send") (sends ??= []).push(e.bytes);
       }
     }
-    let data: Uint8Array | null = null;
-    if (size * 2 >= buffer.length) {
-      data = buffer.subarray(0, size);
-      this.#buffer = null;
-    } else if (size > 0) data = buffer.slice(0, size);
     if (others) this.report(events);
     // Replies wait for the socket: a peer that does not read what it asks for gets no more
     // of our attention (bounded memory) until the engine's deadline or close() ends the wait.
     if (sends !== null) await this.write(join(sends)).catch(() => {});
-    if (data !== null) this.traceData?.("recv", data);
-    return data;
+    return size;
+  }
+
+  /** Lets timers and other sessions run once this link has worked for BUSY_MS. */
+  async #breathe(): Promise<void> {
+    if (this.#ended || performance.now() - this.#since < BUSY_MS) return;
+    this.#breathing = new Promise((resolve) => setTimeout(resolve, 0));
+    await this.#breathing;
+    this.#breathing = null;
+    this.#since = performance.now();
   }
 
   /** The engine's data: NVT line rules and IAC doubling (RFC 854), or IAC only in BINARY. */
