@@ -169,6 +169,11 @@ async function peer(...args: string[]) {
   };
 }
 
+function p90(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length * 0.9)];
+}
+
 function peakRssMiB(): number {
   const status = Deno.readTextFileSync("/proc/self/status");
   return Number(/VmHWM:\s+(\d+)/.exec(status)![1]) / 1024;
@@ -205,7 +210,7 @@ async function stormClient(mode = "storm"): Promise<Record<string, number>> {
   await storm.kill();
   await echo.kill();
   await Promise.all([tn.close(), other.close()]);
-  return { firedAt, rttMedian: median(rtts), rttMax: Math.max(...rtts), rss };
+  return { firedAt, rttMedian: median(rtts), rttP90: p90(rtts), rttMax: Math.max(...rtts), rss };
 }
 
 async function stormServe(mode = "storm"): Promise<Record<string, number>> {
@@ -236,7 +241,7 @@ async function stormServe(mode = "storm"): Promise<Record<string, number>> {
   const rss = peakRssMiB();
   await storm.kill();
   await rtt.kill();
-  return { firedAt, rttMedian: median(rtts), rttMax: Math.max(...rtts), rss };
+  return { firedAt, rttMedian: median(rtts), rttP90: p90(rtts), rttMax: Math.max(...rtts), rss };
 }
 
 async function scenarioRuns(name: string, runs: number): Promise<void> {
@@ -256,7 +261,8 @@ async function scenarioRuns(name: string, runs: number): Promise<void> {
   const fmt = (k: string, digits = 0) => results.map((r) => r[k].toFixed(digits)).join(", ");
   console.log(
     `${name.padEnd(12)} timeout (${TIMEOUT} ms) fired at [${fmt("firedAt")}] ms; other session ` +
-      `round trip median [${fmt("rttMedian", 1)}] max [${fmt("rttMax", 1)}] ms; ` +
+      `round trip median [${fmt("rttMedian", 1)}] p90 [${fmt("rttP90", 1)}] ` +
+      `max [${fmt("rttMax", 1)}] ms; ` +
       `peak RSS [${fmt("rss")}] MiB (${results.length} runs)`,
   );
 }

@@ -26,9 +26,9 @@ const MIN_READ_BYTES = 4096;
 const MAX_READ_BYTES = 256 * 1024;
 // A read is fed to the protocol a slice at a time, and the replies to each slice are written
 // (and waited for) before the next: the work and the replies held per step are bounded, and a
-// peer that does not read our replies is not read from either (backpressure). A slice that
-// was mostly commands (more than SLICE_EVENTS events) makes the next one MIN_SLICE_BYTES; one
-// that was mostly data doubles it, so data still goes through in few steps.
+// peer that does not read our replies is not read from either (backpressure). A slice with
+// more than SLICE_EVENTS events other than data (commands, negotiations, replies) makes the
+// next one MIN_SLICE_BYTES; any other doubles it, so data still goes through in few steps.
 const MIN_SLICE_BYTES = 1024;
 const SLICE_EVENTS = 64;
 // Work on peer input (commands, negotiations) between two yields to the event loop, in ms:
@@ -291,7 +291,9 @@ export class TelnetLink<C extends ByteConnection> {
       const end = Math.min(n, at + this.#slice);
       const events = this.protocol.feed(buffer.subarray(at, end));
       at = end;
-      this.#slice = events.length > SLICE_EVENTS
+      let commands = 0;
+      for (const e of events) if (e.type !== "data") commands++;
+      this.#slice = commands > SLICE_EVENTS
         ? MIN_SLICE_BYTES
         : Math.min(this.#slice * 2, MAX_READ_BYTES);
       size = await this.#deliver(events, buffer, size);
