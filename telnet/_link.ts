@@ -31,10 +31,12 @@ const MAX_READ_BYTES = 256 * 1024;
 // next one MIN_SLICE_BYTES; any other doubles it, so data still goes through in few steps.
 const MIN_SLICE_BYTES = 1024;
 const SLICE_EVENTS = 64;
-// Work on peer input (commands, negotiations) between two yields to the event loop, in ms:
-// ready reads resolve without letting timers run, so a negotiation storm would otherwise
-// hold back every deadline and every other session in the process.
-const BUSY_MS = 4;
+// Work on peer input other than data between two yields to the event loop: events other than
+// data, plus one per 64 bytes that were not data (a long subnegotiation). Ready reads resolve
+// without letting timers run, so a negotiation storm would otherwise hold back every deadline
+// and every other session in the process; 1024 such units take a few milliseconds. Data alone
+// never yields here: it goes to the engine, which reads on demand.
+const BUSY_WORK = 1024;
 const CR = 13;
 const LF = 10;
 
@@ -88,7 +90,7 @@ export class TelnetLink<C extends ByteConnection> {
   #ended = false;
   #afterCr = false;
   #referenced = true;
-  #since = 0;
+  #work = 0;
   #slice = MIN_READ_BYTES;
   #breathing: Promise<unknown> | null = null;
 
@@ -226,7 +228,6 @@ export class TelnetLink<C extends ByteConnection> {
     // says otherwise (`unref`). Before open(), `attach` applies the same state.
     this.#keepAlive(true);
     const conn = await this.#connected;
-    this.#since = performance.now();
     while (!this.#ended) {
       if (conn === null) return this.#end(controller);
       const buffer = this.#buffer ??= new Uint8Array(this.#readSize);
@@ -288,6 +289,7 @@ export class TelnetLink<C extends ByteConnection> {
   async #consume(buffer: Uint8Array, n: number): Promise<Uint8Array | null> {
     let size = 0;
     for (let at = 0; at < n && !this.#ended;) {
+      const start = at;
       const end = Math.min(n, at + this.#slice);
       const events = this.protocol.feed(buffer.subarray(at, end));
       at = end;
@@ -296,7 +298,9 @@ export class TelnetLink<C extends ByteConnection> {
       this.#slice = commands > SLICE_EVENTS
         ? MIN_SLICE_BYTES
         : Math.min(this.#slice * 2, MAX_READ_BYTES);
+      const before = size;
       size = await this.#deliver(events, buffer, size);
+      this.#work += commands + ((end - start - (size - before)) >> 6);
       await this.#breathe();
     }
     let data: Uint8Array | null = null;
@@ -336,13 +340,13 @@ export class TelnetLink<C extends ByteConnection> {
     return size;
   }
 
-  /** Lets timers and other sessions run once this link has worked for BUSY_MS. */
+  /** Lets timers and other sessions run once this link has done BUSY_WORK. */
   async #breathe(): Promise<void> {
-    if (this.#ended || performance.now() - this.#since < BUSY_MS) return;
+    if (this.#ended || this.#work < BUSY_WORK) return;
+    this.#work = 0;
     this.#breathing = new Promise((resolve) => setTimeout(resolve, 0));
     await this.#breathing;
     this.#breathing = null;
-    this.#since = performance.now();
   }
 
   /** The engine's data: NVT line rules and IAC doubling (RFC 854), or IAC only in BINARY. */
