@@ -343,15 +343,14 @@ export function decodeEnvironmentPayload(payload: Uint8Array): TelnetEnvironment
   let type: "var" | "uservar" | null = null;
   let name: number[] = [];
   let value: number[] | null = null;
+  // Most names in a hostile request are empty: skip the decoder for them.
+  const text = (bytes: number[]): string =>
+    bytes.length === 0 ? "" : decoder.decode(Uint8Array.from(bytes));
   const flush = () => {
     if (type === null) return;
     const entry: TelnetEnvironmentEntry = value === null
-      ? { type, name: decoder.decode(Uint8Array.from(name)) }
-      : {
-        type,
-        name: decoder.decode(Uint8Array.from(name)),
-        value: decoder.decode(Uint8Array.from(value)),
-      };
+      ? { type, name: text(name) }
+      : { type, name: text(name), value: text(value) };
     entries.push(entry);
   };
   for (let i = 1; i < payload.length; i++) {
