@@ -33,6 +33,7 @@ import { Redactor } from "./_redact.ts";
 import { Pump, type ReadOutcome } from "./_pump.ts";
 import { type Entry, type Found, type PatternSet, Searcher } from "./_search.ts";
 import { Waiter, type WakeReason } from "./_waiter.ts";
+import { SEND_CHUNK_BYTES, SendDeadline } from "./_send.ts";
 import { checkDuration, checkOptions, sleep } from "./_session_util.ts";
 import type { ReadHook } from "./custom.ts";
 import { Matchers } from "./_matchers.ts";
@@ -82,7 +83,7 @@ export class Engine<D extends Data> {
     this.#channel = channel;
     this.#exitStatus = exitStatus;
     this.#echo = echo;
-    this.#pump = new Pump(channel.readable);
+    this.#pump = new Pump(channel.readable, channel);
     this.bytesMode = options.encoding === null;
     this.#decoder = createDecoder(this.bytesMode ? null : "utf-8");
     this.timeout = options.timeout === undefined ? 30_000 : options.timeout;
@@ -126,14 +127,26 @@ export class Engine<D extends Data> {
     const secret = options?.secret ?? false;
     if (secret) this.addSecret(data);
     const delay = checkDuration("charDelay", options?.charDelay ?? this.#charDelay) ?? 0;
-    if (delay === 0) return await this.#write(toWire(data), secret);
-    const units = typeof data === "string"
-      ? Array.from(data)
-      : Array.from(data, (b) => new Uint8Array([b]));
-    for (let i = 0; i < units.length; i++) {
-      if (i > 0) await sleep(delay, options?.signal);
-      this.assertWritable("send");
-      await this.#write(toWire(units[i]), secret);
+    const timeout = options?.timeout === undefined
+      ? this.timeout
+      : checkDuration("timeout", options.timeout);
+    const wire = toWire(data);
+    const deadline = new SendDeadline(wire.length, timeout, options?.signal);
+    try {
+      if (delay === 0) return await this.#write(wire, secret, deadline);
+      const units = typeof data === "string"
+        ? Array.from(data)
+        : Array.from(data, (b) => new Uint8Array([b]));
+      for (let i = 0; i < units.length; i++) {
+        if (i > 0) {
+          await sleep(delay, options?.signal);
+          await deadline.check();
+        }
+        this.assertWritable("send");
+        await this.#write(toWire(units[i]), secret, deadline);
+      }
+    } finally {
+      deadline.dispose();
     }
   }
 
@@ -285,7 +298,10 @@ export class Engine<D extends Data> {
     }
     const next = this.#pump.next();
     const r = await waiter.race(next);
-    if (typeof r === "string") return r;
+    if (typeof r === "string") {
+      this.#pump.idle();
+      return r;
+    }
     this.#pump.take();
     if (this.hub.active || this.#readRedactor.active) this.#emitRead(r);
     if (r.kind === "data" && this.#readHooks.length > 0) return await this.#feed(r);
@@ -426,17 +442,21 @@ export class Engine<D extends Data> {
     return fromInternal(text, this.bytesMode) as D;
   }
 
-  async #write(bytes: Uint8Array, secret: boolean): Promise<void> {
+  async #write(bytes: Uint8Array, secret: boolean, deadline: SendDeadline): Promise<void> {
     this.#writer ??= this.#channel.writable.getWriter();
     if (this.hub.active) {
       const data = secret ? new Uint8Array([0x2a, 0x2a, 0x2a]) : bytes;
       this.hub.emit({ type: "send", data, time: performance.now(), secret, echo: this.#echo() });
     }
-    this.#inflight++;
-    try {
-      await this.#writer.write(bytes);
-    } finally {
-      this.#inflight--;
+    // In chunks, each waited for under the call's deadline: a chunk still pending then stays
+    // queued in the transport (counted as in flight until it settles), the rest is not sent.
+    for (let at = 0; at === 0 || at < bytes.length; at += SEND_CHUNK_BYTES) {
+      const chunk = bytes.length <= SEND_CHUNK_BYTES
+        ? bytes
+        : bytes.subarray(at, at + SEND_CHUNK_BYTES);
+      this.#inflight++;
+      const written = this.#writer.write(chunk).finally(() => this.#inflight--);
+      await deadline.wait(written, chunk.length);
     }
   }
 

@@ -39,6 +39,31 @@ export interface ExpectErrorDetails {
    * message on its own lines; secrets redacted.
    */
   readonly report?: string;
+  /** For a send that timed out: how far it got (then `patterns` is empty). */
+  readonly sending?: SendProgress;
+}
+
+/**
+ * How far a send got when its deadline passed, in bytes: `written` were handed to the peer's
+ * connection, `queued` stay queued in the transport and go out, in order, if the peer reads
+ * again (`close()` drops them), and the rest, `total - written - queued`, was not sent.
+ *
+ * @example Read the progress of a timed-out send
+ * ```ts
+ * import type { SendProgress } from "./errors.ts";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * const p: SendProgress = { total: 200_000, written: 65_536, queued: 65_536 };
+ * strictEqual(p.total - p.written - p.queued, 68_928);
+ * ```
+ */
+export interface SendProgress {
+  /** Bytes the call was to send. */
+  readonly total: number;
+  /** Bytes written. */
+  readonly written: number;
+  /** Bytes queued in the transport when the deadline passed. */
+  readonly queued: number;
 }
 
 /**
@@ -110,22 +135,33 @@ function tailClause(details: ExpectErrorDetails): string {
 export class TimeoutError extends ExpectError {
   /** The error class name, `"TimeoutError"`. */
   override name = "TimeoutError";
+  /** For a send (`send`, `sendLine`, ...) whose deadline passed: how far it got. */
+  readonly sending: SendProgress | undefined;
 
   /**
    * Creates the error.
    *
-   * @param details What was awaited and what arrived.
+   * @param details What was awaited and what arrived, or for a send how far it got.
    * @param options Standard error options (`cause`).
    */
   constructor(details: ExpectErrorDetails, options?: ErrorOptions) {
     super(
-      `Timed out after ${formatMs(details.waited)} waiting for ${joinOr(details.patterns)}: ${
-        tailClause(details)
-      }`,
+      details.sending === undefined
+        ? `Timed out after ${formatMs(details.waited)} waiting for ${joinOr(details.patterns)}: ${
+          tailClause(details)
+        }`
+        : sendingMessage(details.waited, details.sending),
       details,
       options,
     );
+    this.sending = details.sending;
   }
+}
+
+function sendingMessage(waited: number, { total, written, queued }: SendProgress): string {
+  return `Timed out after ${formatMs(waited)} sending ${total} bytes (the peer stopped ` +
+    `reading): ${written} written, ${queued} still queued (they go out if the peer reads ` +
+    `again; close() drops them), ${total - written - queued} not sent`;
 }
 
 /**

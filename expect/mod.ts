@@ -68,6 +68,7 @@ export {
   EOFError,
   ExpectError,
   type ExpectErrorDetails,
+  type SendProgress,
   SessionStateError,
   TimeoutError,
 } from "./errors.ts";

@@ -152,7 +152,18 @@ export interface SendOptions {
   secret?: boolean;
   /** Delay between characters in milliseconds. @default {the session's charDelay} */
   charDelay?: number;
-  /** Cancels a delayed send between characters; it rejects with the signal's reason. */
+  /**
+   * Deadline of the whole send in milliseconds, `null` for none. A peer that stops reading
+   * makes the send wait; past the deadline it rejects with a `TimeoutError` whose `sending`
+   * says how many bytes were written, how many stay queued (they go out if the peer reads
+   * again; `close()` drops them) and how many were not sent.
+   * @default {the session's timeout}
+   */
+  timeout?: number | null;
+  /**
+   * Cancels the send (waiting for a peer that stopped reading, or between characters); it
+   * rejects with the signal's reason. What was queued stays queued, as on a timeout.
+   */
   signal?: AbortSignal;
 }
 

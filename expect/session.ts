@@ -363,10 +363,14 @@ export class Session<D extends Data = string> implements AsyncDisposable {
    *
    * @param data Text (sent as UTF-8) or bytes.
    * @param options `secret` to redact it from logs, recordings and error messages;
-   * `charDelay` between characters; `signal` to cancel a delayed send.
+   * `charDelay` between characters; `timeout` (ms, default: the session's) and `signal` bound
+   * the wait when the peer stops reading (or between characters).
    * @returns A promise that settles when the data was handed to the transport.
    * @throws {SessionStateError} When the session is closed, its input was closed by
    * `sendEof()`, or the peer no longer reads (its end of the pipe or socket is closed).
+   * @throws {TimeoutError} When the deadline passes first: its `sending` says how many bytes
+   * were written, how many stay queued (they go out if the peer reads again; `close()` drops
+   * them) and how many were not sent.
    *
    * @example Send text and bytes
    * ```ts

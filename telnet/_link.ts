@@ -15,11 +15,28 @@ export interface ByteConnection {
   write(p: Uint8Array): Promise<number>;
   closeWrite(): Promise<void>;
   close(): void;
+  /** Lets a pending read keep the process alive again (`Deno.Conn.ref`). */
+  ref?(): void;
+  /** Stops a pending read from keeping the process alive (`Deno.Conn.unref`). */
+  unref?(): void;
 }
 
 // Reads start small (idle sessions hold little) and grow while they come back full.
 const MIN_READ_BYTES = 4096;
 const MAX_READ_BYTES = 256 * 1024;
+// A read is fed to the protocol a slice at a time, and the replies to each slice are written
+// (and waited for) before the next: the work and the replies held per step are bounded, and a
+// peer that does not read our replies is not read from either (backpressure). A slice with
+// more than SLICE_EVENTS events other than data (commands, negotiations, replies) makes the
+// next one MIN_SLICE_BYTES; any other doubles it, so data still goes through in few steps.
+const MIN_SLICE_BYTES = 1024;
+const SLICE_EVENTS = 64;
+// Work on peer input other than data between two yields to the event loop: events other than
+// data, plus one per 64 bytes that were not data (a long subnegotiation). Ready reads resolve
+// without letting timers run, so a negotiation storm would otherwise hold back every deadline
+// and every other session in the process; 1024 such units take a few milliseconds. Data alone
+// never yields here: it goes to the engine, which reads on demand.
+const BUSY_WORK = 1024;
 const CR = 13;
 const LF = 10;
 
@@ -54,8 +71,11 @@ export class TelnetLink<C extends ByteConnection> {
   port: number | undefined;
   /** Told about every event but data, in stream order. */
   report: (events: readonly TelnetEvent[]) => void = () => {};
-  /** Told about data received and sent, when set (debug level 2). */
-  traceData: ((direction: "recv" | "send", bytes: Uint8Array) => void) | null = null;
+  /**
+   * Told about data received, when set (debug level 2). Data sent is traced by the session
+   * from the engine's send events, where secrets are already `***`.
+   */
+  traceData: ((direction: "recv", bytes: Uint8Array) => void) | null = null;
   /** Told why the stream ended when it was not a plain close. */
   note: (line: string) => void = () => {};
   readonly #isPeerGone: (error: unknown) => boolean;
@@ -69,6 +89,10 @@ export class TelnetLink<C extends ByteConnection> {
   #readSize = MIN_READ_BYTES;
   #ended = false;
   #afterCr = false;
+  #referenced = true;
+  #work = 0;
+  #slice = MIN_READ_BYTES;
+  #breathing: Promise<unknown> | null = null;
 
   constructor(protocol: TelnetProtocol, isPeerGone: (error: unknown) => boolean) {
     this.protocol = protocol;
@@ -124,6 +148,7 @@ export class TelnetLink<C extends ByteConnection> {
     }
     this.#state = "open";
     this.conn = conn;
+    if (!this.#referenced) conn.unref?.();
     this.host = host;
     this.port = port;
     this.#settle(conn);
@@ -145,12 +170,40 @@ export class TelnetLink<C extends ByteConnection> {
     if (sends.length > 0) await this.write(join(sends));
   }
 
+  /**
+   * A call waits for data again: the read it left pending keeps the process alive. (The
+   * engine calls this; a new demand from the engine refs the connection in `#pull` too.)
+   */
+  ref(): void {
+    this.#keepAlive(true);
+  }
+
+  /**
+   * No call waits any more (a timeout, an abort): the pending read must not keep the process
+   * alive, so a script that ends without `close()` exits.
+   */
+  unref(): void {
+    this.#keepAlive(false);
+  }
+
+  #keepAlive(ref: boolean): void {
+    this.#referenced = ref;
+    try {
+      if (ref) this.conn?.ref?.();
+      else this.conn?.unref?.();
+    } catch {
+      // Closed already.
+    }
+  }
+
   /** Stops everything: pending reads end, the connection is closed. Idempotent. */
   async shutdown(): Promise<void> {
     this.#closing = true;
     this.#ended = true;
     this.#state = "closed";
     this.#settle(null);
+    // The read ended by closing is awaited below: it must keep the event loop running.
+    this.#keepAlive(true);
     try {
       this.conn?.close();
     } catch {
@@ -158,6 +211,7 @@ export class TelnetLink<C extends ByteConnection> {
     }
     await this.#reading?.catch(() => {});
     await this.#writing;
+    await this.#breathing;
   }
 
   /** The session is closing: writes already queued are not waited for by the writable. */
@@ -170,6 +224,9 @@ export class TelnetLink<C extends ByteConnection> {
   }
 
   async #pull(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
+    // The engine pulls only while a call waits: the read keeps the process alive until it
+    // says otherwise (`unref`). Before open(), `attach` applies the same state.
+    this.#keepAlive(true);
     const conn = await this.#connected;
     while (!this.#ended) {
       if (conn === null) return this.#end(controller);
@@ -200,14 +257,14 @@ export class TelnetLink<C extends ByteConnection> {
       }
       if (this.#ended) return;
       if (n === null) {
-        await this.#deliver(this.protocol.end(), buffer);
+        await this.#deliver(this.protocol.end(), buffer, 0);
         return this.#end(controller);
       }
       if (n === buffer.length && this.#readSize < MAX_READ_BYTES) {
         this.#readSize *= 2;
         this.#buffer = null;
       }
-      const data = await this.#deliver(this.protocol.feed(buffer.subarray(0, n)), buffer);
+      const data = await this.#consume(buffer, n);
       if (this.#ended) return;
       if (data !== null) {
         controller.enqueue(data);
@@ -223,13 +280,47 @@ export class TelnetLink<C extends ByteConnection> {
   }
 
   /**
-   * Takes the data out of the read buffer, reports the other events and writes the replies.
-   * The data is compacted in place (its views are in stream order and never overlap, so each
-   * move is a memmove); a read that is mostly data is then handed over whole (the next read
-   * gets a new buffer), a small one is copied out.
+   * Feeds the `n` bytes read into `buffer` to the protocol, a slice at a time, and returns
+   * their data (or `null`). The data is compacted in place at the front of the buffer (its
+   * views are in stream order and never overlap, so each move is a memmove); a read that is
+   * mostly data is then handed over whole (the next read gets a new buffer), a small one is
+   * copied out.
    */
-  async #deliver(events: readonly TelnetEvent[], buffer: Uint8Array): Promise<Uint8Array | null> {
+  async #consume(buffer: Uint8Array, n: number): Promise<Uint8Array | null> {
     let size = 0;
+    for (let at = 0; at < n && !this.#ended;) {
+      const start = at;
+      const end = Math.min(n, at + this.#slice);
+      const events = this.protocol.feed(buffer.subarray(at, end));
+      at = end;
+      let commands = 0;
+      for (const e of events) if (e.type !== "data") commands++;
+      this.#slice = commands > SLICE_EVENTS
+        ? MIN_SLICE_BYTES
+        : Math.min(this.#slice * 2, MAX_READ_BYTES);
+      const before = size;
+      size = await this.#deliver(events, buffer, size);
+      this.#work += commands + ((end - start - (size - before)) >> 6);
+      await this.#breathe();
+    }
+    let data: Uint8Array | null = null;
+    if (size * 2 >= buffer.length) {
+      data = buffer.subarray(0, size);
+      this.#buffer = null;
+    } else if (size > 0) data = buffer.slice(0, size);
+    if (data !== null) this.traceData?.("recv", data);
+    return data;
+  }
+
+  /**
+   * Moves the data of `events` to `buffer[size..]`, reports the other events and writes the
+   * replies; returns the new size of the data.
+   */
+  async #deliver(
+    events: readonly TelnetEvent[],
+    buffer: Uint8Array,
+    size: number,
+  ): Promise<number> {
     let others = false;
     let sends: Uint8Array[] | null = null;
     for (const e of events) {
@@ -242,17 +333,20 @@ export class TelnetLink<C extends ByteConnection> {
         if (e.type === "send") (sends ??= []).push(e.bytes);
       }
     }
-    let data: Uint8Array | null = null;
-    if (size * 2 >= buffer.length) {
-      data = buffer.subarray(0, size);
-      this.#buffer = null;
-    } else if (size > 0) data = buffer.slice(0, size);
     if (others) this.report(events);
     // Replies wait for the socket: a peer that does not read what it asks for gets no more
     // of our attention (bounded memory) until the engine's deadline or close() ends the wait.
     if (sends !== null) await this.write(join(sends)).catch(() => {});
-    if (data !== null) this.traceData?.("recv", data);
-    return data;
+    return size;
+  }
+
+  /** Lets timers and other sessions run once this link has done BUSY_WORK. */
+  async #breathe(): Promise<void> {
+    if (this.#ended || this.#work < BUSY_WORK) return;
+    this.#work = 0;
+    this.#breathing = new Promise((resolve) => setTimeout(resolve, 0));
+    await this.#breathing;
+    this.#breathing = null;
   }
 
   /** The engine's data: NVT line rules and IAC doubling (RFC 854), or IAC only in BINARY. */
@@ -263,7 +357,6 @@ export class TelnetLink<C extends ByteConnection> {
     if (!binary && this.#afterCr && chunk[0] === LF) chunk = chunk.subarray(1);
     this.#afterCr = !binary && chunk.length > 0 && chunk[chunk.length - 1] === CR;
     if (chunk.length === 0) return Promise.resolve();
-    this.traceData?.("send", chunk);
     return this.write(this.protocol.encodeData(chunk));
   }
 

@@ -6,7 +6,7 @@
  */
 import { concatBytes } from "../expect/_codec.ts";
 import type { Data } from "../expect/results.ts";
-import type { ReadOptions } from "../expect/options.ts";
+import type { ReadOptions, SendOptions } from "../expect/options.ts";
 import type { InteractOptions, InteractResult, InteractTerminal } from "../expect/interact.ts";
 import { EOF, idle, TIMEOUT } from "../expect/patterns.ts";
 import { EOFError } from "../expect/errors.ts";
@@ -308,12 +308,14 @@ export class Telnet<D extends Data = string> extends TelnetSession<D> {
    * (the same as `send`).
    *
    * @param data Text (sent as UTF-8) or bytes.
+   * @param options As for `send`: `timeout` (ms), `signal`, `secret`, `charDelay`.
    * @returns A promise that settles once written.
    * @throws {SessionStateError} When the session is closed.
    * @throws {TelnetError} When writing fails.
+   * @throws {TimeoutError} When the peer stops reading until the deadline (see `send`).
    */
-  async write(data: string | Uint8Array): Promise<void> {
-    await this.send(data);
+  async write(data: string | Uint8Array, options?: SendOptions): Promise<void> {
+    await this.send(data, options);
   }
 
   /**

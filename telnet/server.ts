@@ -267,8 +267,11 @@ export interface ServeOptions<D extends Data = string> extends TelnetSessionOpti
    */
   maxConnections?: number;
   /**
-   * Told when a handler throws (or a connection fails) while the server is not closing. Without
-   * it such errors are dropped: the server prints nothing.
+   * Told when a handler throws (or a connection fails) while the server is not closing, and of
+   * each failed accept (`session` is `null`), such as EMFILE when the process is out of file
+   * descriptors: the server then backs off briefly (10 ms, doubling up to 1 s, or until a
+   * connection ends) and goes on accepting. Without it such errors are dropped: the server
+   * prints nothing.
    */
   onError?: (error: unknown, session: TelnetServerSession<D> | null) => void;
   /** Closes the server, as `close()`. */
@@ -422,28 +425,48 @@ export function serve<D extends Data = string>(options: ServeOptions<D>): Telnet
     }
   };
 
+  // An accept error (out of file descriptors, EMFILE) is transient: report it, back off from
+  // 10 ms doubling to 1 s (or until a connection ends and frees a descriptor), and go on.
+  let backoff = 0;
+  let wakeBackoff: (() => void) | undefined;
+  const pause = (ms: number): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        wakeBackoff = undefined;
+        resolve();
+      }
+      wakeBackoff = done;
+    });
   const accepting = (async () => {
     while (true) {
       let conn: Deno.TcpConn;
       try {
         conn = await listener.accept();
+        backoff = 0;
       } catch (error) {
-        if (closing || stopped || tasks.size === 0) break;
-        onError?.(error, null); // e.g. out of file descriptors: wait for a connection to end
-        await Promise.race(tasks);
+        if (closing || stopped || error instanceof Deno.errors.BadResource) break;
+        onError?.(error, null);
+        backoff = Math.min(backoff === 0 ? 10 : backoff * 2, 1_000);
+        await pause(backoff);
         continue;
       }
       if (sessions.size >= maxConnections) {
         conn.close();
         continue;
       }
-      const task: Promise<void> = serveOne(conn).finally(() => tasks.delete(task));
+      const task: Promise<void> = serveOne(conn).finally(() => {
+        tasks.delete(task);
+        wakeBackoff?.();
+      });
       tasks.add(task);
     }
   })();
   const stop = (): void => {
     if (stopped) return;
     stopped = true;
+    wakeBackoff?.();
     try {
       listener.close();
     } catch {

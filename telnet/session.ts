@@ -5,9 +5,9 @@
  * @module
  */
 import type { Data } from "../expect/results.ts";
-import type { SessionOptions } from "../expect/options.ts";
+import type { SendOptions, SessionOptions } from "../expect/options.ts";
 import { Session } from "../expect/session.ts";
-import { SessionStateError } from "../expect/errors.ts";
+import { SessionStateError, TimeoutError } from "../expect/errors.ts";
 import { TelnetCommand } from "./constants.ts";
 import type { TelnetEvent } from "./events.ts";
 import type { TelnetSide } from "./negotiation.ts";
@@ -54,6 +54,39 @@ export interface TelnetSessionOptions<D extends Data = string>
   debug?: TelnetDebugTarget;
 }
 
+/** `write`, or a rejection once `timeout` ms pass (TimeoutError) or `signal` aborts. */
+function withDeadline(
+  write: Promise<void>,
+  total: number,
+  timeout: number | null,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const started = performance.now();
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => done(() => reject(signal!.reason));
+    const timer = timeout === null ? undefined : setTimeout(() =>
+      done(() =>
+        reject(
+          new TimeoutError({
+            patterns: [],
+            timeout,
+            waited: performance.now() - started,
+            tail: "",
+            sending: { total, written: 0, queued: total },
+          }),
+        )
+      ), timeout);
+    function done(settle: () => void): void {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      settle();
+    }
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    write.then(() => done(resolve), (error) => done(() => reject(error)));
+  });
+}
+
 function isPeerGone(error: unknown): boolean {
   return error instanceof Deno.errors.ConnectionReset ||
     error instanceof Deno.errors.ConnectionAborted ||
@@ -97,6 +130,7 @@ export class TelnetSession<D extends Data = string> extends Session<D> {
   readonly #debug: DebugSink;
   readonly #trace: boolean;
   #debugLevel = 0;
+  #sendTrace: Disposable | undefined;
   #closing: Promise<void> | undefined;
 
   /**
@@ -267,8 +301,12 @@ export class TelnetSession<D extends Data = string> extends Session<D> {
    * returned promise may be ignored: a failure then goes unreported.
    *
    * @param bytes The exact bytes for the wire.
+   * @param options `timeout` (ms, default: the session's; `null` for none) and `signal`: a
+   *   peer that stops reading makes the write wait until then. The bytes stay queued and go
+   *   out if the peer reads again (`close()` drops them).
    * @returns A promise that settles once they are written.
    * @throws {TelnetError} If the session is closed or writing fails.
+   * @throws {TimeoutError} If the deadline passes first (`sending` says how far it got).
    *
    * @example Refuse every option by hand
    * ```ts ignore
@@ -280,11 +318,16 @@ export class TelnetSession<D extends Data = string> extends Session<D> {
    * });
    * ```
    */
-  writeRaw(bytes: Uint8Array): Promise<void> {
+  writeRaw(
+    bytes: Uint8Array,
+    options: Pick<SendOptions, "timeout" | "signal"> = {},
+  ): Promise<void> {
     if (this.#debugLevel >= 2) this.msg("send raw %r", bytes);
     const written = this.#link.write(bytes);
     written.catch(() => {});
-    return written;
+    const timeout = options.timeout === undefined ? this.timeout : options.timeout;
+    if (timeout === null && options.signal === undefined) return written;
+    return withDeadline(written, bytes.length, timeout, options.signal);
   }
 
   /**
@@ -394,6 +437,12 @@ export class TelnetSession<D extends Data = string> extends Session<D> {
     this.#debugLevel = checkDebugLevel(level);
     this.#link.protocol.trace = this.#trace || level > 0;
     this.#link.traceData = level >= 2 ? (dir, bytes) => this.msg("%s %r", dir, bytes) : null;
+    // Data sent is traced from the engine's events: a secret send arrives there as `***`
+    // (one event per character with a charDelay), so no debug level can show it.
+    this.#sendTrace?.[Symbol.dispose]();
+    this.#sendTrace = level >= 2
+      ? this.observe((e) => void (e.type === "send" && this.msg("send %r", e.data)))
+      : undefined;
   }
 
   /**

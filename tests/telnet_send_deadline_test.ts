@@ -1,0 +1,97 @@
+// Sends take the call's deadline and AbortSignal when the peer stops reading (issue 8, item 3).
+import assert from "node:assert/strict";
+import { TimeoutError } from "../expect/errors.ts";
+import { Telnet } from "../telnet/client.ts";
+import { serve } from "../telnet/server.ts";
+import { scriptedPeer, writeAll } from "./_telnet_helpers.ts";
+
+const MiB = 1024 * 1024;
+const big = "x".repeat(32 * MiB); // far more than the socket buffers hold
+
+/**
+ * A peer that greets and then never reads, until `release()` (or, so that a send stuck on
+ * the old code still ends the test, 20 s).
+ */
+function deafPeer() {
+  const released = Promise.withResolvers<void>();
+  const guard = setTimeout(released.resolve, 20_000);
+  const peer = scriptedPeer(async (conn) => {
+    await writeAll(conn, "ready");
+    await released.promise;
+  });
+  return Object.assign(peer, {
+    release: () => {
+      clearTimeout(guard);
+      released.resolve();
+    },
+  });
+}
+
+function isSendTimeout(error: unknown): boolean {
+  if (!(error instanceof TimeoutError) || error.sending === undefined) return false;
+  const { total, written, queued } = error.sending;
+  assert.equal(total, 32 * MiB);
+  assert.ok(written < total && written + queued <= total, JSON.stringify(error.sending));
+  assert.match(
+    error.message,
+    new RegExp(`sending ${total} bytes .*: ${written} written, ${queued} still queued`),
+  );
+  return true;
+}
+
+Deno.test("send() and write() to a peer that stopped reading reject at their deadline", async () => {
+  const peer = deafPeer();
+  try {
+    await using tn = await Telnet.connect("127.0.0.1", peer.port, { timeout: 300 });
+    await tn.expect("ready");
+    await assert.rejects(tn.send(big), isSendTimeout); // the session's timeout
+    await assert.rejects(tn.write(big, { timeout: 200 }), isSendTimeout);
+    await assert.rejects(tn.sendLine(big.slice(2), { timeout: 200 }), isSendTimeout);
+    await assert.rejects(
+      tn.writeRaw(new Uint8Array(1024), { timeout: 200 }),
+      (e) => e instanceof TimeoutError && e.sending?.total === 1024,
+    );
+  } finally {
+    peer.release();
+    await peer[Symbol.asyncDispose]();
+  }
+});
+
+Deno.test("an AbortSignal cancels a send stuck on a peer that stopped reading", async () => {
+  const peer = deafPeer();
+  try {
+    await using tn = await Telnet.connect("127.0.0.1", peer.port, { timeout: null });
+    await tn.expect("ready", { timeout: 5_000 });
+    const controller = new AbortController();
+    const stop = new Error("stop");
+    const sending = tn.send(big, { signal: controller.signal });
+    setTimeout(() => controller.abort(stop), 100);
+    await assert.rejects(sending, (e) => e === stop);
+    const raw = new AbortController();
+    const rawSending = tn.writeRaw(new Uint8Array(16), { signal: raw.signal });
+    raw.abort(stop);
+    await assert.rejects(rawSending, (e) => e === stop);
+  } finally {
+    peer.release();
+    await peer[Symbol.asyncDispose]();
+  }
+});
+
+Deno.test("a serve() handler's send to a client that stopped reading rejects in time", async () => {
+  const outcome = Promise.withResolvers<unknown>();
+  await using server = serve({
+    timeout: 300,
+    handler: async (s) => {
+      await s.sendLine("ready");
+      await s.send(big).then(() => outcome.resolve("sent"), outcome.resolve);
+    },
+  });
+  using conn = await Deno.connect({ hostname: "127.0.0.1", port: server.addr.port });
+  const guard = setTimeout(() => outcome.resolve("no outcome within 20 s"), 20_000);
+  try {
+    assert.ok(isSendTimeout(await outcome.promise));
+  } finally {
+    clearTimeout(guard);
+  }
+  void conn;
+});

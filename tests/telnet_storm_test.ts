@@ -1,0 +1,123 @@
+// Negotiation storms: a peer sending only commands and negotiations at full speed neither holds
+// back deadlines nor makes us hold unbounded replies (issue 8, item 2). The figures (timeout
+// lag, other sessions' round trips, RSS) are in bench/telnet_hostile.ts; these tests check
+// the mechanisms.
+import assert from "node:assert/strict";
+import { TimeoutError } from "../expect/errors.ts";
+import { Session } from "../expect/session.ts";
+import { Telnet } from "../telnet/client.ts";
+import { TelnetProtocol } from "../telnet/protocol.ts";
+import { type ByteConnection, TelnetLink } from "../telnet/_link.ts";
+import { stormBlock } from "../bench/_hostile_peers.ts";
+
+const MiB = 1024 * 1024;
+const everything = {
+  terminalTypes: ["xterm-256color", "vt100"],
+  windowSize: { cols: 80, rows: 24 },
+  terminalSpeed: { transmit: 38400, receive: 38400 },
+  environment: { variables: { USER: "ann" } },
+};
+
+/**
+ * A connection to a peer at infinite speed: every read is answered at once (a resolved
+ * promise, no I/O) with storm bytes, `total` in all, then EOF. `write` is given by the test.
+ */
+class StormConnection implements ByteConnection {
+  readonly block = stormBlock();
+  served = 0;
+  reads = 0;
+  constructor(readonly total: number, readonly write: (p: Uint8Array) => Promise<number>) {}
+  read(p: Uint8Array): Promise<number | null> {
+    this.reads++;
+    if (this.served >= this.total) return Promise.resolve(null);
+    const n = Math.min(p.length, this.total - this.served);
+    for (let o = 0; o < n;) {
+      const from = (this.served + o) % this.block.length;
+      const k = Math.min(n - o, this.block.length - from);
+      p.set(this.block.subarray(from, from + k), o);
+      o += k;
+    }
+    this.served += n;
+    return Promise.resolve(n);
+  }
+  closeWrite(): Promise<void> {
+    return Promise.resolve();
+  }
+  /** Fails the writes left pending, as closing a socket does. */
+  onClose: () => void = () => {};
+  close(): void {
+    this.onClose();
+  }
+}
+
+/** A session over `conn`; disposing it closes the connection, then the session. */
+function sessionOver(conn: StormConnection): Session & AsyncDisposable {
+  const link = new TelnetLink<StormConnection>(new TelnetProtocol(everything), () => false);
+  link.attach(conn, "storm", 0);
+  const session = new Session(link);
+  return Object.assign(session, {
+    async [Symbol.asyncDispose]() {
+      await link.shutdown();
+      await session.close();
+    },
+  });
+}
+
+Deno.test("a storm from a peer at infinite speed: the deadline fires while it goes on", async () => {
+  const conn = new StormConnection(8 * MiB, (p) => Promise.resolve(p.length));
+  await using session = sessionOver(conn);
+  await assert.rejects(session.expect("never sent", { timeout: 100 }), TimeoutError);
+  // Without yields the storm is read to its end (then EOF) before any timer can run.
+  assert.ok(conn.served < conn.total, `read ${conn.served} bytes`);
+});
+
+Deno.test("replies to a peer that stops reading: bounded, and reading stops with them", async () => {
+  let accepted = 0;
+  let largest = 0;
+  let held = 0;
+  let readsWhenBlocked = -1;
+  const conn: StormConnection = new StormConnection(64 * MiB, (p) => {
+    largest = Math.max(largest, p.length);
+    if (accepted < 512 * 1024) {
+      accepted += p.length;
+      return Promise.resolve(p.length);
+    }
+    // The peer's receive window is full: this write never completes.
+    held = p.length;
+    readsWhenBlocked = conn.reads;
+    return new Promise((_, reject) => (conn.onClose = () => reject(new Error("closed"))));
+  });
+  await using session = sessionOver(conn);
+  await assert.rejects(session.expect("never sent", { timeout: 3_000 }), TimeoutError);
+  assert.ok(readsWhenBlocked > 0, "the peer's window never filled");
+  assert.equal(conn.reads, readsWhenBlocked, "read on while our replies could not be written");
+  assert.ok(largest <= 16 * 1024, `one write of ${largest} bytes of replies`);
+  assert.ok(held <= 16 * 1024, `${held} bytes of replies held`);
+});
+
+Deno.test("a real storm peer (its own process): a 500 ms expect() timeout fires in time", async () => {
+  const peer = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL("../bench/_hostile_peers.ts", import.meta.url).pathname,
+      "storm-listen",
+    ],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const lines = peer.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  try {
+    const port = Number((await lines.read()).value?.trim());
+    await using tn = await Telnet.connect("127.0.0.1", port, { ...everything, timeout: 10_000 });
+    const start = performance.now();
+    await assert.rejects(tn.expect("never sent", { timeout: 500 }), TimeoutError);
+    const fired = performance.now() - start;
+    // Generous: without yields it fires only once the socket buffers are full (seconds).
+    assert.ok(fired < 1_500, `fired after ${fired.toFixed(0)} ms`);
+  } finally {
+    peer.kill("SIGKILL");
+    await lines.cancel();
+    await peer.status;
+  }
+});
