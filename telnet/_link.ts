@@ -207,7 +207,7 @@ export class TelnetLink<C extends ByteConnection> {
         this.#readSize *= 2;
         this.#buffer = null;
       }
-      const data = await this.#deliver(this.protocol.feed(buffer.subarray(0, n)), buffer);
+      const data = await this.#deliver(this.protocol.feedInPlace(buffer.subarray(0, n)), buffer);
       if (this.#ended) return;
       if (data !== null) {
         controller.enqueue(data);

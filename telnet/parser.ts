@@ -37,6 +37,13 @@ export const DEFAULT_MAX_SUBNEGOTIATION_BYTES = 65536;
 const KEEP_BUFFER_BYTES = 1024;
 
 /**
+ * In `feedInPlace`, data is moved byte by byte for up to this many bytes after an escape;
+ * a longer stretch without IAC is found with `indexOf` and moved with `copyWithin` (each call
+ * costs about as much as moving this many bytes by hand).
+ */
+const SHORT_RUN = 48;
+
+/**
  * What went wrong, for error events. None is fatal: parsing always goes on.
  *
  * - `"violation"`: the peer broke a rule of RFC 854/855/1143 (IAC X inside a subnegotiation,
@@ -209,6 +216,10 @@ export class TelnetParser {
   #sbDiscard = false;
   #afterCr = false;
   #nulAt = -1;
+  /** `feedInPlace`: whether it is running, where the next data byte goes, where the run began. */
+  #inPlace = false;
+  #w = 0;
+  #run = 0;
 
   /**
    * Create a parser in the data state.
@@ -301,6 +312,50 @@ export class TelnetParser {
    * ```
    */
   feed(chunk: Uint8Array): void {
+    this.#inPlace = false;
+    this.#feed(chunk);
+  }
+
+  /**
+   * Like {@linkcode TelnetParser.feed}, for a chunk the caller owns and will not reuse: the
+   * data is unescaped in place, moved to the front of `chunk` (IAC IAC becomes one 255, CR NUL
+   * becomes CR outside BINARY mode), and reaches the handler as one view per run of data
+   * between commands, instead of one per escape. The other calls and the concatenated data
+   * are exactly those of `feed`. `chunk` is overwritten.
+   *
+   * @param chunk The next bytes received; rewritten, and views of its front reach `data`.
+   * @throws Only what the handler throws (a handler should not throw).
+   *
+   * @example One data run for many escapes
+   * ```ts
+   * import { TelnetParser } from "./parser.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const runs: number[][] = [];
+   * const noop = () => {};
+   * const parser = new TelnetParser({
+   *   data: (d) => runs.push([...d]),
+   *   command: noop,
+   *   negotiation: noop,
+   *   subnegotiation: noop,
+   *   error: noop,
+   * });
+   * parser.feedInPlace(Uint8Array.of(65, 255, 255, 66, 255, 255, 67)); // A IAC IAC B IAC IAC C
+   * assert.deepEqual(runs, [[65, 255, 66, 255, 67]]);
+   * ```
+   */
+  feedInPlace(chunk: Uint8Array): void {
+    this.#inPlace = true;
+    this.#w = this.#run = 0;
+    try {
+      this.#feed(chunk);
+      this.#flush(chunk);
+    } finally {
+      this.#inPlace = false;
+    }
+  }
+
+  #feed(chunk: Uint8Array): void {
     const h = this.#handler;
     const n = chunk.length;
     let i = 0;
@@ -309,6 +364,14 @@ export class TelnetParser {
     while (i < n) {
       switch (this.#state) {
         case S_DATA: {
+          if (this.#inPlace) {
+            i = start = this.#dataInPlace(chunk, i, n);
+            if (i < n) {
+              this.#state = S_IAC;
+              i = start = i + 1;
+            }
+            break;
+          }
           const j = chunk.indexOf(IAC, i);
           if (j < 0) {
             if (n > start) this.#data(chunk, start, n);
@@ -325,6 +388,11 @@ export class TelnetParser {
           if (b === IAC) {
             this.#state = S_DATA;
             start = i - 1;
+            if (this.#inPlace) {
+              chunk[this.#w++] = IAC;
+              this.#afterCr = false;
+              start = i;
+            }
           } else if (b >= WILL && b <= DONT) {
             this.#negotiation = b;
             this.#state = S_NEG;
@@ -333,6 +401,7 @@ export class TelnetParser {
           } else {
             this.#state = S_DATA;
             start = i;
+            this.#flush(chunk);
             if (b === SE) h.error("violation", "Ignored IAC SE: no subnegotiation in progress");
             else h.command(b);
           }
@@ -341,6 +410,7 @@ export class TelnetParser {
         case S_NEG: {
           this.#state = S_DATA;
           start = i + 1;
+          this.#flush(chunk);
           h.negotiation(this.#negotiation, chunk[i++]);
           break;
         }
@@ -368,6 +438,7 @@ export class TelnetParser {
           if (b === SE) {
             this.#state = S_DATA;
             start = i;
+            this.#flush(chunk);
             this.#endSubnegotiation();
           } else if (b === IAC) {
             this.#state = S_SB;
@@ -377,6 +448,7 @@ export class TelnetParser {
             i--;
             const name = telnetOptionName(this.#sbOption);
             this.#dropSubnegotiation();
+            this.#flush(chunk);
             h.error(
               "violation",
               `Dropped subnegotiation ${name}: got IAC ${
@@ -387,7 +459,7 @@ export class TelnetParser {
         }
       }
     }
-    if (this.#state === S_DATA && n > start) this.#data(chunk, start, n);
+    if (this.#state === S_DATA && n > start && !this.#inPlace) this.#data(chunk, start, n);
   }
 
   /**
@@ -466,12 +538,87 @@ export class TelnetParser {
     if (end > start) this.#handler.data(chunk.subarray(start, end));
   }
 
+  /** `feedInPlace`: hands the data moved since the last call to the handler. */
+  #flush(chunk: Uint8Array): void {
+    if (this.#w > this.#run) this.#handler.data(chunk.subarray(this.#run, this.#w));
+    this.#run = this.#w;
+  }
+
+  /**
+   * `feedInPlace` in the data state: moves the data from `i` on to the write position,
+   * unescaping IAC IAC and dropping the NUL of CR NUL (outside BINARY), up to the IAC that
+   * starts a command (its index is returned) or the end of the chunk (`n`). Stretches between
+   * escapes are short in escape-heavy data, so they are moved by hand; a long stretch is found
+   * with `indexOf` and moved at once.
+   */
+  #dataInPlace(chunk: Uint8Array, i: number, n: number): number {
+    const nvt = !this.binary;
+    let w = this.#w;
+    let afterCr = this.#afterCr;
+    while (i < n) {
+      let stop = Math.min(n, i + SHORT_RUN);
+      for (; i < stop; i++) {
+        const b = chunk[i];
+        if (b === IAC) {
+          if (i + 1 === n || chunk[i + 1] !== IAC) {
+            this.#w = w;
+            this.#afterCr = nvt && afterCr;
+            return i;
+          }
+          i++;
+          stop = Math.min(n, i + 1 + SHORT_RUN);
+        } else if (b === NUL && afterCr && nvt) {
+          afterCr = false;
+          continue;
+        }
+        chunk[w++] = b;
+        afterCr = b === CR;
+      }
+      if (i === n) break;
+      const j = chunk.indexOf(IAC, i);
+      const end = j < 0 ? n : j;
+      this.#afterCr = afterCr;
+      w = this.#moveRun(chunk, i, end, w, nvt);
+      afterCr = this.#afterCr;
+      i = end;
+      if (j >= 0 && (j + 1 === n || chunk[j + 1] !== IAC)) break;
+    }
+    this.#w = w;
+    this.#afterCr = nvt && afterCr;
+    return i;
+  }
+
+  /** Moves `chunk[from, to)` (no IAC in it) to `w`, dropping CR NUL's NUL; returns the new `w`. */
+  #moveRun(chunk: Uint8Array, from: number, to: number, w: number, nvt: boolean): number {
+    if (from >= to) return w;
+    if (nvt) {
+      if (this.#afterCr && chunk[from] === NUL) from++;
+      this.#afterCr = chunk[to - 1] === CR;
+      if (this.#nulAt < from) {
+        const z = chunk.indexOf(NUL, from);
+        this.#nulAt = z < 0 ? chunk.length : z;
+      }
+      for (let z = this.#nulAt; z < to;) {
+        if (z > from && chunk[z - 1] === CR) {
+          if (w !== from) chunk.copyWithin(w, from, z);
+          w += z - from;
+          from = z + 1;
+        }
+        const next = chunk.indexOf(NUL, z + 1);
+        this.#nulAt = z = next < 0 ? chunk.length : next;
+      }
+    } else this.#afterCr = false;
+    if (w !== from) chunk.copyWithin(w, from, to);
+    return w + to - from;
+  }
+
   #append(chunk: Uint8Array, from: number, to: number): void {
     if (this.#sbDiscard) return;
     const length = this.#sbLength + to - from;
     if (length > this.#max) {
       this.#dropSubnegotiation();
       this.#sbDiscard = true;
+      this.#flush(chunk);
       this.#handler.error(
         "overflow",
         `Discarded subnegotiation ${
