@@ -554,37 +554,45 @@ export class TelnetParser {
   #dataInPlace(chunk: Uint8Array, i: number, n: number): number {
     const nvt = !this.binary;
     let w = this.#w;
-    let afterCr = this.#afterCr;
+    // Whether the last data byte was a CR: chunk[w - 1] once this call wrote data, else the
+    // state carried in; `dropped` is the `w` at which a CR NUL's NUL was dropped (after it,
+    // the CR no longer counts).
+    const base = w;
+    const carried = this.#afterCr;
+    let dropped = -1;
     while (i < n) {
       let stop = Math.min(n, i + SHORT_RUN);
       for (; i < stop; i++) {
         const b = chunk[i];
-        if (b === IAC) {
+        if (((b + 1) & 0xff) > 1) { // neither NUL nor IAC
+          chunk[w++] = b;
+        } else if (b === IAC) {
           if (i + 1 === n || chunk[i + 1] !== IAC) {
             this.#w = w;
-            this.#afterCr = nvt && afterCr;
+            this.#afterCr = nvt && dropped !== w && (w > base ? chunk[w - 1] === CR : carried);
             return i;
           }
+          chunk[w++] = IAC;
           i++;
           stop = Math.min(n, i + 1 + SHORT_RUN);
-        } else if (b === NUL && afterCr && nvt) {
-          afterCr = false;
-          continue;
+        } else if (nvt && dropped !== w && (w > base ? chunk[w - 1] === CR : carried)) {
+          dropped = w; // CR NUL: the NUL goes
+        } else {
+          chunk[w++] = NUL;
         }
-        chunk[w++] = b;
-        afterCr = b === CR;
       }
       if (i === n) break;
       const j = chunk.indexOf(IAC, i);
       const end = j < 0 ? n : j;
-      this.#afterCr = afterCr;
+      this.#afterCr = nvt && dropped !== w && (w > base ? chunk[w - 1] === CR : carried);
       w = this.#moveRun(chunk, i, end, w, nvt);
-      afterCr = this.#afterCr;
+      // #moveRun knows whether the last CR still counts; say so in the local terms.
+      if (!this.#afterCr) dropped = w;
       i = end;
       if (j >= 0 && (j + 1 === n || chunk[j + 1] !== IAC)) break;
     }
     this.#w = w;
-    this.#afterCr = nvt && afterCr;
+    this.#afterCr = nvt && dropped !== w && (w > base ? chunk[w - 1] === CR : carried);
     return i;
   }
 
