@@ -43,6 +43,9 @@ const KEEP_BUFFER_BYTES = 1024;
  */
 const SHORT_RUN = 48;
 
+/** Whether 32-bit words are little-endian here, for moving four data bytes at once. */
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
 /**
  * What went wrong, for error events. None is fatal: parsing always goes on.
  *
@@ -220,6 +223,8 @@ export class TelnetParser {
   #inPlace = false;
   #w = 0;
   #run = 0;
+  #words: Int32Array | null = null;
+  #view: DataView | null = null;
 
   /**
    * Create a parser in the data state.
@@ -347,11 +352,16 @@ export class TelnetParser {
   feedInPlace(chunk: Uint8Array): void {
     this.#inPlace = true;
     this.#w = this.#run = 0;
+    if (chunk.length >= 64) {
+      this.#words = new Int32Array(chunk.buffer, 0, chunk.buffer.byteLength >> 2);
+      this.#view = new DataView(chunk.buffer);
+    }
     try {
       this.#feed(chunk);
       this.#flush(chunk);
     } finally {
       this.#inPlace = false;
+      this.#words = this.#view = null;
     }
   }
 
@@ -560,9 +570,23 @@ export class TelnetParser {
     const base = w;
     const carried = this.#afterCr;
     let dropped = -1;
+    // Four bytes at a time where they are aligned and hold neither NUL nor IAC.
+    const off = chunk.byteOffset;
+    const words = this.#words;
+    const view = this.#view;
     while (i < n) {
       let stop = Math.min(n, i + SHORT_RUN);
       for (; i < stop; i++) {
+        if (((off + i) & 3) === 0 && i + 4 <= n && words !== null) {
+          const v = words[(off + i) >> 2];
+          const x = ~v;
+          if (((((v - 0x01010101) & x) | ((x - 0x01010101) & v)) & 0x80808080) === 0) {
+            view!.setInt32(off + w, v, LITTLE_ENDIAN);
+            w += 4;
+            i += 3;
+            continue;
+          }
+        }
         const b = chunk[i];
         if (((b + 1) & 0xff) > 1) { // neither NUL nor IAC
           chunk[w++] = b;
