@@ -3,8 +3,10 @@
 // command (alternately IAC DO 200, which the client refuses, and IAC DONT 200) after every
 // 64 KiB. A child process serves it on 127.0.0.1 and drains the client's replies. Every reader
 // is timed from connect to end of stream and its output is SHA-256-checked; rates are payload
-// MiB per second, floors included (they receive the same stream without decoding it).
+// MiB per second, floors included (they receive the same stream without decoding it), by the
+// clock and per CPU second of the reading process (steadier on a shared machine).
 import { createHash } from "node:crypto";
+import process from "node:process";
 import { Telnet } from "../telnet/client.ts";
 import { median, output } from "./_util.ts";
 
@@ -83,29 +85,45 @@ function check(name: string, got: string, want: string): void {
   if (got !== want) throw new Error(`iac ${name}: SHA-256 ${got}, expected ${want}`);
 }
 
+/** Seconds by the clock and of CPU since `start` (from `begin()`). */
+function since(start: { wall: number; cpu: NodeJS.CpuUsage }): Seconds {
+  const cpu = process.cpuUsage(start.cpu);
+  return { wall: (performance.now() - start.wall) / 1000, cpu: (cpu.user + cpu.system) / 1e6 };
+}
+
+function begin(): { wall: number; cpu: NodeJS.CpuUsage } {
+  return { wall: performance.now(), cpu: process.cpuUsage() };
+}
+
+interface Seconds {
+  wall: number;
+  cpu: number;
+}
+
 /** Each reader returns the seconds from connect to end of stream, or undefined (peer absent). */
-const readers: Record<string, (port: number) => Promise<number | undefined>> = {
+const readers: Record<string, (port: number) => Promise<Seconds | undefined>> = {
   async "raw conn.read"(port) {
-    const start = performance.now();
+    const start = begin();
     using conn = await Deno.connect({ hostname: "127.0.0.1", port });
     const buf = new Uint8Array(256 * 1024);
     let n = 0;
     for (let r = await conn.read(buf); r !== null; r = await conn.read(buf)) n += r;
     if (n !== wire.length) throw new Error(`iac raw: ${n} bytes, expected ${wire.length}`);
-    return (performance.now() - start) / 1000;
+    return since(start);
   },
   async "for await conn.readable"(port) {
-    const start = performance.now();
+    const start = begin();
     const conn = await Deno.connect({ hostname: "127.0.0.1", port });
     let n = 0;
     for await (const chunk of conn.readable) n += chunk.length;
     if (n !== wire.length) throw new Error(`iac readable: ${n} bytes, expected ${wire.length}`);
-    return (performance.now() - start) / 1000;
+    return since(start);
   },
   async "telnetlib read_some"(port) {
     const code = `
 import hashlib, sys, time, telnetlib
 start = time.perf_counter()
+cpu = time.process_time()
 tn = telnetlib.Telnet("127.0.0.1", int(sys.argv[1]))
 h = hashlib.sha256()
 while True:
@@ -113,40 +131,40 @@ while True:
     if not d:
         break
     h.update(d)
-print(h.hexdigest(), time.perf_counter() - start)`;
+print(h.hexdigest(), time.perf_counter() - start, time.process_time() - cpu)`;
     const out = await output("python3", ["-W", "ignore", "-c", code, String(port)]);
     if (out === undefined) return undefined;
-    const [digest, seconds] = out.split(" ");
+    const [digest, wall, cpu] = out.split(" ");
     check("telnetlib", digest, bytesHash);
-    return Number(seconds);
+    return { wall: Number(wall), cpu: Number(cpu) };
   },
   async "chunks(), text"(port) {
-    const start = performance.now();
+    const start = begin();
     await using tn = await Telnet.connect("127.0.0.1", port, { timeout: 60_000 });
     const h = createHash("sha256");
     for await (const chunk of tn.chunks()) h.update(chunk);
     check("chunks text", hex(h), textHash);
-    return (performance.now() - start) / 1000;
+    return since(start);
   },
   async "chunks(), bytes"(port) {
-    const start = performance.now();
+    const start = begin();
     await using tn = await Telnet.connect("127.0.0.1", port, { timeout: 60_000, encoding: null });
     const h = createHash("sha256");
     for await (const chunk of tn.chunks()) h.update(chunk);
     check("chunks bytes", hex(h), bytesHash);
-    return (performance.now() - start) / 1000;
+    return since(start);
   },
   async "readAll(), text"(port) {
-    const start = performance.now();
+    const start = begin();
     await using tn = await Telnet.connect("127.0.0.1", port, { timeout: 60_000 });
     check("readAll text", hex(createHash("sha256").update(await tn.readAll())), textHash);
-    return (performance.now() - start) / 1000;
+    return since(start);
   },
   async "readAll(), bytes"(port) {
-    const start = performance.now();
+    const start = begin();
     await using tn = await Telnet.connect("127.0.0.1", port, { timeout: 60_000, encoding: null });
     check("readAll bytes", hex(createHash("sha256").update(await tn.readAll())), bytesHash);
-    return (performance.now() - start) / 1000;
+    return since(start);
   },
 };
 
@@ -161,13 +179,16 @@ const fmt = (x: number) => x.toFixed(0);
 /** Runs every reader `runs` times, interleaved, and prints rates with spread and ratios. */
 export async function iacDownloads(quick: boolean, startChild: StartChild): Promise<void> {
   const runs = quick ? 3 : 5;
-  const rates: Record<string, number[]> = {};
+  const wall: Record<string, number[]> = {};
+  const cpu: Record<string, number[]> = {};
   const { child, port, lines } = await startChild("--iac-child");
   try {
     for (let i = 0; i < runs; i++) {
       for (const [name, read] of Object.entries(readers)) {
         const seconds = await read(port);
-        if (seconds !== undefined) (rates[name] ??= []).push(PAYLOAD / MiB / seconds);
+        if (seconds === undefined) continue;
+        (wall[name] ??= []).push(PAYLOAD / MiB / seconds.wall);
+        (cpu[name] ??= []).push(PAYLOAD / MiB / seconds.cpu);
       }
     }
   } finally {
@@ -176,25 +197,27 @@ export async function iacDownloads(quick: boolean, startChild: StartChild): Prom
     await child.stdout.cancel().catch(() => {});
     await child.status;
   }
-  const raw = median(rates["raw conn.read"]);
-  const readable = median(rates["for await conn.readable"]);
-  const peer = rates["telnetlib read_some"] === undefined
-    ? undefined
-    : median(rates["telnetlib read_some"]);
+  const spread = (values: number[]) =>
+    `${fmt(median(values)).padStart(5)} [${fmt(Math.min(...values))}–${fmt(Math.max(...values))}]`;
+  const ratio = (rates: Record<string, number[]>, name: string, base: string) =>
+    rates[base] === undefined ? "—" : (median(rates[name]) / median(rates[base])).toFixed(2) + "x";
   console.log(
-    `iac          8 MiB, every 16th byte IAC IAC, NOP every 4 KiB, option every 64 KiB; ` +
-      `payload MiB/s, median [min–max] of ${runs} runs, SHA-256 checked`,
+    `iac          8 MiB download, every 16th data byte IAC IAC, IAC NOP every 4 KiB, an option ` +
+      `command every 64 KiB, SHA-256-checked; payload MiB/s, median [min–max] of ${runs} runs`,
   );
-  if (peer === undefined) {
+  if (wall["telnetlib read_some"] === undefined) {
     console.log("iac          telnetlib: skipped (python3 without telnetlib)");
   }
-  for (const [name, values] of Object.entries(rates)) {
-    const m = median(values);
-    const ratios = `${(m / raw).toFixed(3)}x raw, ${(m / readable).toFixed(2)}x readable` +
-      (peer === undefined ? "" : `, ${(m / peer).toFixed(1)}x telnetlib`);
+  console.log(
+    "iac          reader                   MiB/s (clock)      MiB/CPU-s of the reader   " +
+      "vs raw read  vs readable  vs telnetlib",
+  );
+  for (const name of Object.keys(wall)) {
     console.log(
-      `iac          ${name.padEnd(24)} ${fmt(m).padStart(5)} [${fmt(Math.min(...values))}–` +
-        `${fmt(Math.max(...values))}] MiB/s  ${ratios}`,
+      `iac          ${name.padEnd(24)} ${spread(wall[name]).padEnd(18)} ` +
+        `${spread(cpu[name]).padEnd(25)} ${ratio(wall, name, "raw conn.read").padStart(11)} ` +
+        `${ratio(wall, name, "for await conn.readable").padStart(12)} ` +
+        `${ratio(wall, name, "telnetlib read_some").padStart(12)}`,
     );
   }
 }
