@@ -194,7 +194,9 @@ export class Engine<D extends Data> {
           if (found !== null) return finish(found.entry, found);
           return set.eof ? finish(set.eof) : fail("eof");
         }
-        if (this.bytesMode) this.#buffer.appendBytes(r.value);
+        // Bytes are kept as read; observers were handed the same array, so they get it
+        // alone and the buffer (then the caller) a copy.
+        if (this.bytesMode) this.#buffer.appendBytes(this.hub.active ? r.value.slice() : r.value);
         else this.#buffer.append(this.#decoder.decode(r.value));
         waiter.activity();
         found = searcher.search();

@@ -113,3 +113,20 @@ Deno.test("bytes mode: any mix of calls and splits returns every byte once, owne
     deepStrictEqual(got, withoutEndings(input, got), `round ${round}: cut at [${cuts}]`);
   }
 });
+
+Deno.test("bytes mode: observers keep the bytes they were shown when the caller changes its own", async () => {
+  const input = Uint8Array.from({ length: 1000 }, (_, i) => i % 251);
+  const seen: Uint8Array[] = [];
+  const chunks = [input.slice(0, 300), input.slice(300, 700), input.slice(700)];
+  await using s = new Session<Uint8Array>(new FakeChannel(chunks), {
+    encoding: null,
+    observers: [(e) => void (e.type === "read" && seen.push(e.data))],
+  });
+  const got: number[] = [];
+  for await (const chunk of s.chunks()) {
+    got.push(...chunk);
+    chunk.fill(0);
+  }
+  deepStrictEqual(got, [...input]);
+  deepStrictEqual(seen.flatMap((d) => [...d]), [...input]);
+});
