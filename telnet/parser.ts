@@ -7,6 +7,7 @@
  */
 
 import { TelnetCommand, telnetCommandName, telnetOptionName } from "./constants.ts";
+import { InPlaceData } from "./_in_place.ts";
 
 const IAC = 255;
 const CR = 13;
@@ -35,16 +36,6 @@ export const DEFAULT_MAX_SUBNEGOTIATION_BYTES = 65536;
 
 /** Largest subnegotiation buffer kept between subnegotiations, in bytes. */
 const KEEP_BUFFER_BYTES = 1024;
-
-/**
- * In `feedInPlace`, data is moved byte by byte for up to this many bytes after an escape;
- * a longer stretch without IAC is found with `indexOf` and moved with `copyWithin` (each call
- * costs about as much as moving this many bytes by hand).
- */
-const SHORT_RUN = 48;
-
-/** Whether 32-bit words are little-endian here, for moving four data bytes at once. */
-const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 /**
  * What went wrong, for error events. None is fatal: parsing always goes on.
@@ -219,12 +210,9 @@ export class TelnetParser {
   #sbDiscard = false;
   #afterCr = false;
   #nulAt = -1;
-  /** `feedInPlace`: whether it is running, where the next data byte goes, where the run began. */
+  /** Whether `feedInPlace` is running, and its data path (made on first use). */
   #inPlace = false;
-  #w = 0;
-  #run = 0;
-  #words: Int32Array | null = null;
-  #view: DataView | null = null;
+  #ip: InPlaceData | null = null;
 
   /**
    * Create a parser in the data state.
@@ -350,18 +338,15 @@ export class TelnetParser {
    * ```
    */
   feedInPlace(chunk: Uint8Array): void {
+    const ip = this.#ip ??= new InPlaceData();
     this.#inPlace = true;
-    this.#w = this.#run = 0;
-    if (chunk.length >= 64) {
-      this.#words = new Int32Array(chunk.buffer, 0, chunk.buffer.byteLength >> 2);
-      this.#view = new DataView(chunk.buffer);
-    }
+    ip.begin(chunk, this.#afterCr);
     try {
       this.#feed(chunk);
       this.#flush(chunk);
     } finally {
       this.#inPlace = false;
-      this.#words = this.#view = null;
+      this.#afterCr = ip.end();
     }
   }
 
@@ -375,7 +360,7 @@ export class TelnetParser {
       switch (this.#state) {
         case S_DATA: {
           if (this.#inPlace) {
-            i = start = this.#dataInPlace(chunk, i, n);
+            i = start = this.#ip!.data(chunk, i, n, !this.binary);
             if (i < n) {
               this.#state = S_IAC;
               i = start = i + 1;
@@ -399,8 +384,7 @@ export class TelnetParser {
             this.#state = S_DATA;
             start = i - 1;
             if (this.#inPlace) {
-              chunk[this.#w++] = IAC;
-              this.#afterCr = false;
+              this.#ip!.escape(chunk);
               start = i;
             }
           } else if (b >= WILL && b <= DONT) {
@@ -550,98 +534,10 @@ export class TelnetParser {
 
   /** `feedInPlace`: hands the data moved since the last call to the handler. */
   #flush(chunk: Uint8Array): void {
-    if (this.#w > this.#run) this.#handler.data(chunk.subarray(this.#run, this.#w));
-    this.#run = this.#w;
-  }
-
-  /**
-   * `feedInPlace` in the data state: moves the data from `i` on to the write position,
-   * unescaping IAC IAC and dropping the NUL of CR NUL (outside BINARY), up to the IAC that
-   * starts a command (its index is returned) or the end of the chunk (`n`). Stretches between
-   * escapes are short in escape-heavy data, so they are moved by hand; a long stretch is found
-   * with `indexOf` and moved at once.
-   */
-  #dataInPlace(chunk: Uint8Array, i: number, n: number): number {
-    const nvt = !this.binary;
-    let w = this.#w;
-    // Whether the last data byte was a CR: chunk[w - 1] once this call wrote data, else the
-    // state carried in; `dropped` is the `w` at which a CR NUL's NUL was dropped (after it,
-    // the CR no longer counts).
-    const base = w;
-    const carried = this.#afterCr;
-    let dropped = -1;
-    // Four bytes at a time where they are aligned and hold neither NUL nor IAC.
-    const off = chunk.byteOffset;
-    const words = this.#words;
-    const view = this.#view;
-    while (i < n) {
-      let stop = Math.min(n, i + SHORT_RUN);
-      for (; i < stop; i++) {
-        if (((off + i) & 3) === 0 && i + 4 <= n && words !== null) {
-          const v = words[(off + i) >> 2];
-          const x = ~v;
-          if (((((v - 0x01010101) & x) | ((x - 0x01010101) & v)) & 0x80808080) === 0) {
-            view!.setInt32(off + w, v, LITTLE_ENDIAN);
-            w += 4;
-            i += 3;
-            continue;
-          }
-        }
-        const b = chunk[i];
-        if (((b + 1) & 0xff) > 1) { // neither NUL nor IAC
-          chunk[w++] = b;
-        } else if (b === IAC) {
-          if (i + 1 === n || chunk[i + 1] !== IAC) {
-            this.#w = w;
-            this.#afterCr = nvt && dropped !== w && (w > base ? chunk[w - 1] === CR : carried);
-            return i;
-          }
-          chunk[w++] = IAC;
-          i++;
-          stop = Math.min(n, i + 1 + SHORT_RUN);
-        } else if (nvt && dropped !== w && (w > base ? chunk[w - 1] === CR : carried)) {
-          dropped = w; // CR NUL: the NUL goes
-        } else {
-          chunk[w++] = NUL;
-        }
-      }
-      if (i === n) break;
-      const j = chunk.indexOf(IAC, i);
-      const end = j < 0 ? n : j;
-      this.#afterCr = nvt && dropped !== w && (w > base ? chunk[w - 1] === CR : carried);
-      w = this.#moveRun(chunk, i, end, w, nvt);
-      // #moveRun knows whether the last CR still counts; say so in the local terms.
-      if (!this.#afterCr) dropped = w;
-      i = end;
-      if (j >= 0 && (j + 1 === n || chunk[j + 1] !== IAC)) break;
-    }
-    this.#w = w;
-    this.#afterCr = nvt && dropped !== w && (w > base ? chunk[w - 1] === CR : carried);
-    return i;
-  }
-
-  /** Moves `chunk[from, to)` (no IAC in it) to `w`, dropping CR NUL's NUL; returns the new `w`. */
-  #moveRun(chunk: Uint8Array, from: number, to: number, w: number, nvt: boolean): number {
-    if (from >= to) return w;
-    if (nvt) {
-      if (this.#afterCr && chunk[from] === NUL) from++;
-      this.#afterCr = chunk[to - 1] === CR;
-      if (this.#nulAt < from) {
-        const z = chunk.indexOf(NUL, from);
-        this.#nulAt = z < 0 ? chunk.length : z;
-      }
-      for (let z = this.#nulAt; z < to;) {
-        if (z > from && chunk[z - 1] === CR) {
-          if (w !== from) chunk.copyWithin(w, from, z);
-          w += z - from;
-          from = z + 1;
-        }
-        const next = chunk.indexOf(NUL, z + 1);
-        this.#nulAt = z = next < 0 ? chunk.length : next;
-      }
-    } else this.#afterCr = false;
-    if (w !== from) chunk.copyWithin(w, from, to);
-    return w + to - from;
+    if (!this.#inPlace) return;
+    const ip = this.#ip!;
+    if (ip.w > ip.run) this.#handler.data(chunk.subarray(ip.run, ip.w));
+    ip.take();
   }
 
   #append(chunk: Uint8Array, from: number, to: number): void {
