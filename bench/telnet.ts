@@ -9,6 +9,12 @@
 // sessions   10 000 concurrent Telnet clients in this process, each with one round trip, to
 //            the in-repo server running in a child process (20 000 sockets would pass this
 //            machine's 20 000 descriptor limit in one process): time and RSS per session.
+// iac        an 8 MiB download where every 16th data byte is 255 (IAC IAC on the wire), with
+//            IAC NOP after every 4 KiB and an option command after every 64 KiB, decoded and
+//            SHA-256-checked: through the client's chunks() and readAll() in text and bytes
+//            mode, vs Python telnetlib's read_some and the floors raw conn.read and
+//            `for await conn.readable` (no decoding), all in this same run (bench/_iac.ts).
+// Name scenarios to run only those: deno run -A bench/telnet.ts iac download
 import { Buffer } from "node:buffer";
 import { EOF } from "../expect/patterns.ts";
 import { Telnet } from "../telnet/client.ts";
@@ -17,6 +23,7 @@ import { serve } from "../telnet/server.ts";
 import { TelnetLink } from "../telnet/_link.ts";
 import { startBusybox } from "../tests/_telnet_helpers.ts";
 import { median, time } from "./_util.ts";
+import { iacDownloads, iacServeChild } from "./_iac.ts";
 
 const quick = Deno.args.includes("--quick");
 const encoder = new TextEncoder();
@@ -309,8 +316,13 @@ if (Deno.args.includes("--serve-child")) {
   await serveChild();
 } else if (Deno.args.includes("--send-child")) {
   await sendChild();
+} else if (Deno.args.includes("--iac-child")) {
+  await iacServeChild();
 } else {
-  await seq();
-  await downloads();
-  await sessions();
+  const named = Deno.args.filter((a) => !a.startsWith("--"));
+  const wanted = (name: string) => named.length === 0 || named.includes(name);
+  if (wanted("seq")) await seq();
+  if (wanted("download")) await downloads();
+  if (wanted("iac")) await iacDownloads(quick, startChild);
+  if (wanted("sessions")) await sessions();
 }

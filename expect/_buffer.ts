@@ -8,8 +8,15 @@
  * search: quadratic). Reading a range joins only the pieces it covers; a range over many
  * pieces is coalesced into one piece so reading it again is cheap.
  *
+ * In bytes mode a piece may also be the `Uint8Array` that was read (`appendBytes`): it becomes
+ * a binary string (one code unit per byte, same positions) only when `slice` reads it, for a
+ * search; `sliceBytes` hands bytes back without strings, so output read as bytes with no
+ * pattern to search (`chunks()`, `readAll()`) is never converted.
+ *
  * @module
  */
+
+import { bytesToBinary } from "./_codec.ts";
 
 /** Pieces shorter than this are merged on append, so byte-by-byte input stays compact. */
 const SMALL = 64;
@@ -17,7 +24,7 @@ const SMALL = 64;
 const COALESCE = 8;
 
 export class StreamBuffer {
-  #pieces: string[] = [];
+  #pieces: (string | Uint8Array)[] = [];
   /** Absolute start of each piece. */
   #starts: number[] = [];
   /** Index of the first live piece. */
@@ -55,12 +62,62 @@ export class StreamBuffer {
     if (
       last >= this.#first && text.length < SMALL && this.#pieces[last].length < SMALL
     ) {
-      this.#pieces[last] += text;
+      this.#pieces[last] = this.#text(last) + text;
     } else {
       this.#pieces.push(text);
       this.#starts.push(this.#end);
     }
     this.#end += text.length;
+  }
+
+  /**
+   * Appends bytes (bytes mode), kept as they are until read as text. The buffer owns them
+   * from now on: the caller must not change them.
+   */
+  appendBytes(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    const nl = bytes.lastIndexOf(10);
+    if (nl >= 0) this.#lastNewline = this.#end + nl;
+    const last = this.#pieces.length - 1;
+    if (
+      last >= this.#first && bytes.length < SMALL && this.#pieces[last].length < SMALL
+    ) {
+      this.#pieces[last] = this.#text(last) + bytesToBinary(bytes);
+    } else {
+      this.#pieces.push(bytes);
+      this.#starts.push(this.#end);
+    }
+    this.#end += bytes.length;
+  }
+
+  /**
+   * Bytes between absolute positions `from` and `to` (clamped), in bytes mode: a new array,
+   * or with `owned` (the range is being discarded) a piece itself when the range is exactly
+   * one piece that was appended as bytes.
+   */
+  sliceBytes(from: number, to: number = this.#end, owned = false): Uint8Array {
+    if (from < this.#start) from = this.#start;
+    if (to > this.#end) to = this.#end;
+    if (from >= to) return new Uint8Array(0);
+    let i = this.#indexOf(from);
+    const first = this.#pieces[i];
+    const s = this.#starts[i];
+    if (to - s <= first.length && typeof first !== "string") {
+      if (owned && from === s && to - s === first.length) return first;
+      return first.slice(from - s, to - s);
+    }
+    const out = new Uint8Array(to - from);
+    for (let at = from; at < to; i++) {
+      const piece = this.#pieces[i];
+      const start = this.#starts[i];
+      const a = at - start;
+      const b = Math.min(to - start, piece.length);
+      if (typeof piece === "string") {
+        for (let k = a, o = at - from; k < b; k++) out[o++] = piece.charCodeAt(k);
+      } else out.set(a === 0 && b === piece.length ? piece : piece.subarray(a, b), at - from);
+      at = start + b;
+    }
+    return out;
   }
 
   /** Text between absolute positions `from` and `to` (clamped to the live range). */
@@ -76,13 +133,13 @@ export class StreamBuffer {
       j = i;
     }
     const s = this.#starts[i];
-    const piece = this.#pieces[i];
+    const piece = this.#text(i);
     if (i === j) {
       return from === s && to - s === piece.length ? piece : piece.slice(from - s, to - s);
     }
     const parts = [from === s ? piece : piece.slice(from - s)];
-    for (i++; i < j; i++) parts.push(this.#pieces[i]);
-    const lastPiece = this.#pieces[j];
+    for (i++; i < j; i++) parts.push(this.#text(i));
+    const lastPiece = this.#text(j);
     const lastStart = this.#starts[j];
     parts.push(
       to - lastStart === lastPiece.length ? lastPiece : lastPiece.slice(0, to - lastStart),
@@ -115,9 +172,20 @@ export class StreamBuffer {
 
   /** Joins pieces `i..j` into piece `i`. */
   #coalesce(i: number, j: number): void {
-    const joined = this.#pieces.slice(i, j + 1).join("");
+    const parts: string[] = [];
+    for (let k = i; k <= j; k++) parts.push(this.#text(k));
+    const joined = parts.join("");
     this.#pieces.splice(i, j - i + 1, joined);
     this.#starts.splice(i + 1, j - i);
+  }
+
+  /** Piece `i` as text; a piece of bytes is converted (to a binary string) once. */
+  #text(i: number): string {
+    const piece = this.#pieces[i];
+    if (typeof piece === "string") return piece;
+    const text = bytesToBinary(piece);
+    this.#pieces[i] = text;
+    return text;
   }
 
   /** Index of the piece holding absolute position `pos` (binary search). */

@@ -137,6 +137,13 @@ export function internalToBytes(text: string, bytesMode: boolean): Uint8Array {
   return bytesMode ? binaryToBytes(text) : encodeUtf8(text);
 }
 
+/** `data` without a final CR (a line read up to its `"\n"`), text or bytes alike. */
+export function withoutFinalCr<T extends string | Uint8Array>(data: T): T {
+  const n = data.length;
+  if (typeof data === "string") return (data.endsWith("\r") ? data.slice(0, -1) : data) as T;
+  return (n > 0 && data[n - 1] === 13 ? data.subarray(0, n - 1) : data) as T;
+}
+
 /** Converts user data to the bytes to write on the wire. */
 export function toWire(data: string | Uint8Array): Uint8Array {
   return typeof data === "string" ? encodeUtf8(data) : data;

@@ -109,15 +109,17 @@ export class Engine<D extends Data> {
 
   /** The unconsumed output. */
   buffered(): D {
-    return this.out(this.#buffer.slice(this.#buffer.start));
+    return this.#range(this.#buffer.start, this.#buffer.end, false);
   }
 
   /** Removes and returns unconsumed output (and undecoded bytes) as bytes. */
   takeBuffered(): Uint8Array {
-    const text = this.#buffer.slice(this.#buffer.start);
-    this.#buffer.clear();
+    const buffer = this.#buffer;
+    const bytes = this.bytesMode
+      ? buffer.sliceBytes(buffer.start, buffer.end, true)
+      : internalToBytes(buffer.slice(buffer.start), false);
+    buffer.clear();
     const held = this.#decoder.takePending();
-    const bytes = internalToBytes(text, this.bytesMode);
     return held.length === 0 ? bytes : concatBytes(bytes, held);
   }
 
@@ -267,7 +269,12 @@ export class Engine<D extends Data> {
           if ((done = check()) !== undefined) return done;
           return set.eof ? finish(set.eof) : fail("eof");
         }
-        this.#buffer.append(this.#text(this.#decoder.decode(r.value)));
+        // Bytes are kept as read (no strings unless a search needs them); observers and read
+        // hooks were handed the same array, so the buffer (then the caller) gets a copy.
+        if (this.bytesMode && this.#strip === undefined) {
+          const shared = this.hub.active || this.#readHooks.length > 0;
+          this.#buffer.appendBytes(shared ? r.value.slice() : r.value);
+        } else this.#buffer.append(this.#text(this.#decoder.decode(r.value)));
         waiter.activity();
         found = searcher.search();
         if ((done = check()) !== undefined) return done;
@@ -358,49 +365,36 @@ export class Engine<D extends Data> {
   ): unknown {
     const buffer = this.#buffer;
     const start = buffer.start;
-    let before: string;
-    let after = "";
-    let end: number;
-    if (found !== undefined) {
-      before = buffer.slice(start, found.start);
-      after = buffer.slice(found.start, found.end);
-      end = found.end;
+    const mid = found === undefined ? buffer.end : found.start;
+    const end = found === undefined ? (entry.kind === "timeout" ? start : buffer.end) : found.end;
+    let before: D;
+    let after: D;
+    let match: unknown = null;
+    if (found?.exec !== undefined) {
+      // A RegExp match: its strings are the internal form, as the search saw them.
+      const text = buffer.slice(start, mid);
+      const matched = buffer.slice(mid, end);
+      before = this.out(text);
+      after = this.out(matched);
+      match = this.#rebase(found.exec, found.start - start, text + matched);
     } else {
-      before = buffer.slice(start);
-      end = entry.kind === "timeout" ? start : buffer.end;
+      // Output read as bytes stays bytes: no string form unless a search made one.
+      before = this.#range(start, mid, consume && mid <= end);
+      after = found === undefined ? this.out("") : this.#range(mid, end, consume);
+      if (found !== undefined && full) {
+        match = typeof after === "string" ? after : (after as Uint8Array).slice();
+      }
     }
     if (consume) buffer.discard(end);
     if (!full) return [entry, before, after];
-    let match: unknown = null;
-    if (found?.exec !== undefined) {
-      const m = found.exec;
-      const delta = found.start - start - m.index;
-      m.index += delta;
-      m.input = before + after;
-      if (m.indices !== undefined) {
-        for (const pair of m.indices) {
-          if (pair !== undefined) {
-            pair[0] += delta;
-            pair[1] += delta;
-          }
-        }
-        for (const pair of Object.values(m.indices.groups ?? {})) {
-          if (pair !== undefined && !m.indices.includes(pair)) {
-            pair[0] += delta;
-            pair[1] += delta;
-          }
-        }
-      }
-      match = m;
-    } else if (found !== undefined) match = this.out(after);
-    else if (custom !== undefined) match = custom.match;
+    if (found === undefined && custom !== undefined) match = custom.match;
     const result: Record<string, unknown> = {
       index: entry.index,
       key: entry.key,
       pattern: entry.pattern,
       match,
-      before: this.out(before),
-      after: this.out(after),
+      before,
+      after,
     };
     if (entry.kind === "eof") {
       const status = this.#exitStatus();
@@ -436,6 +430,34 @@ export class Engine<D extends Data> {
     if (kind === "timeout") return new TimeoutError(details);
     if (kind === "eof") return new EOFError(details, this.#exitStatus());
     return new BufferOverflowError(details, this.#maxBuffer);
+  }
+
+  /** Output between absolute positions as `D`; `owned` when the range is being consumed. */
+  #range(from: number, to: number, owned: boolean): D {
+    const buffer = this.#buffer;
+    return (this.bytesMode ? buffer.sliceBytes(from, to, owned) : buffer.slice(from, to)) as D;
+  }
+
+  /** A RegExp match found at `offset` from the start of the unconsumed output, re-based on it. */
+  #rebase(m: RegExpExecArray, offset: number, input: string): RegExpExecArray {
+    const delta = offset - m.index;
+    m.index += delta;
+    m.input = input;
+    if (m.indices !== undefined) {
+      for (const pair of m.indices) {
+        if (pair !== undefined) {
+          pair[0] += delta;
+          pair[1] += delta;
+        }
+      }
+      for (const pair of Object.values(m.indices.groups ?? {})) {
+        if (pair !== undefined && !m.indices.includes(pair)) {
+          pair[0] += delta;
+          pair[1] += delta;
+        }
+      }
+    }
+    return m;
   }
 
   out(text: string): D {

@@ -13,7 +13,7 @@ import type { SessionObserver } from "./observers.ts";
 import type { InteractOptions, InteractResult } from "./interact.ts";
 import { SessionStateError } from "./errors.ts";
 import { Engine } from "./_engine.ts";
-import { concatBytes, toWire } from "./_codec.ts";
+import { concatBytes, toWire, withoutFinalCr } from "./_codec.ts";
 import { compilePatterns, type Entry } from "./_search.ts";
 import { ANY, checkDuration, controlCode, LINE } from "./_session_util.ts";
 import { runInteract } from "./_interact.ts";
@@ -329,12 +329,12 @@ export class Session<D extends Data = string> implements AsyncDisposable {
    */
   async *lines(options?: ReadOptions): AsyncGenerator<D, void, undefined> {
     while (true) {
-      const [entry, text] = await this.#engine.run(LINE, options, true, false) as [Entry, string];
+      const [entry, line] = await this.#engine.run(LINE, options, true, false) as [Entry, D];
       if (entry.kind === "eof") {
-        if (text.length > 0) yield this.#engine.out(text);
+        if (line.length > 0) yield line;
         return;
       }
-      yield this.#engine.out(text.endsWith("\r") ? text.slice(0, -1) : text);
+      yield withoutFinalCr(line);
     }
   }
 
@@ -348,13 +348,13 @@ export class Session<D extends Data = string> implements AsyncDisposable {
    */
   async *chunks(options?: ReadOptions): AsyncGenerator<D, void, undefined> {
     while (true) {
-      const [entry, , text] = await this.#engine.run(ANY, options, true, false) as [
+      const [entry, , chunk] = await this.#engine.run(ANY, options, true, false) as [
         Entry,
-        string,
-        string,
+        D,
+        D,
       ];
       if (entry.kind === "eof") return;
-      yield this.#engine.out(text);
+      yield chunk;
     }
   }
 

@@ -291,7 +291,8 @@ export class TelnetLink<C extends ByteConnection> {
     for (let at = 0; at < n && !this.#ended;) {
       const start = at;
       const end = Math.min(n, at + this.#slice);
-      const events = this.protocol.feed(buffer.subarray(at, end));
+      // Unescaped in place: each slice is ours, and its data moves to the front below.
+      const events = this.protocol.feedInPlace(buffer.subarray(at, end));
       at = end;
       let commands = 0;
       for (const e of events) if (e.type !== "data") commands++;

@@ -97,9 +97,13 @@ export function splitsAgree(
   return whole;
 }
 
-/** A TelnetParser wrapped as an EventSource, for tests of the bare parser. */
+/**
+ * A TelnetParser wrapped as an EventSource, for tests of the bare parser; with `inPlace`, fed
+ * with `feedInPlace` (the data views then alias the chunk: `normalize` copies them at once).
+ */
 export function parserSource(
   options?: TelnetParserOptions,
+  inPlace = false,
 ): EventSource & { parser: TelnetParser } {
   let out: TelnetEvent[] = [];
   const parser = new TelnetParser({
@@ -118,7 +122,8 @@ export function parserSource(
   return {
     parser,
     feed(chunk) {
-      parser.feed(chunk);
+      if (inPlace) parser.feedInPlace(chunk);
+      else parser.feed(chunk);
       return take();
     },
     end() {

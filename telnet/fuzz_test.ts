@@ -135,6 +135,50 @@ Deno.test("fuzz: parser equals the naive reference for any split", () => {
   }
 });
 
+Deno.test("fuzz: feedInPlace equals the naive reference for any split", () => {
+  const next = random(20261130);
+  for (let round = 0; round < 3000; round++) {
+    // Escape-heavy input with long plain stretches, so both in-place paths (byte by byte and
+    // indexOf + copyWithin) and their hand-overs are exercised.
+    const bytes: number[] = [];
+    for (let k = Math.floor(next() * 6); k >= 0; k--) {
+      if (next() < 0.5) bytes.push(...randomInput(next, Math.floor(next() * 40)));
+      else {
+        // Sometimes sparse escapes over a long stretch: past the hand-moved bytes after an
+        // escape, so the indexOf + copyWithin path (and its CR NUL handling) runs too.
+        const sparse = next() < 0.3 ? 0.02 : 1;
+        for (let m = Math.floor(next() * (sparse < 1 ? 900 : 200)); m > 0; m--) {
+          const r = next();
+          if (r < 0.08 * sparse) bytes.push(IAC, IAC);
+          else if (r < 0.1 * sparse) bytes.push(IAC);
+          else bytes.push(r < 0.15 ? CR : r < 0.2 ? 0 : 97);
+        }
+      }
+    }
+    const input = Uint8Array.from(bytes);
+    const binary = next() < 0.3;
+    const max = [0, 3, 16, 1 << 16][Math.floor(next() * 4)];
+    const expected = reference(input, binary, max);
+    const source = parserSource({ binary, maxSubnegotiationBytes: max }, true);
+    const cuts = next() < 0.5
+      ? randomCuts(next, input.length)
+      : randomCuts(next, input.length).filter(() => next() < 0.05);
+    // Each piece sits at a random offset in a larger buffer (word alignment varies).
+    const events: TelnetEvent[] = [];
+    let from = 0;
+    for (const cut of [...cuts, input.length]) {
+      const at = Math.floor(next() * 4);
+      const room = new Uint8Array(cut - from + 8).fill(97); // an overread would show
+      room.set(input.subarray(from, cut), at);
+      events.push(...source.feed(room.subarray(at, at + cut - from)));
+      from = cut;
+    }
+    events.push(...source.end());
+    const actual = comparable(events);
+    assert.deepEqual(actual, expected, `round ${round}: [${input}] cut at [${cuts}]`);
+  }
+});
+
 Deno.test("fuzz: protocol never throws, is split-invariant and stays bounded", () => {
   const next = random(1143);
   for (let round = 0; round < 1500; round++) {

@@ -7,6 +7,7 @@
  */
 
 import { TelnetCommand, telnetCommandName, telnetOptionName } from "./constants.ts";
+import { InPlaceData } from "./_in_place.ts";
 
 const IAC = 255;
 const CR = 13;
@@ -209,6 +210,9 @@ export class TelnetParser {
   #sbDiscard = false;
   #afterCr = false;
   #nulAt = -1;
+  /** Whether `feedInPlace` is running, and its data path (made on first use). */
+  #inPlace = false;
+  #ip: InPlaceData | null = null;
 
   /**
    * Create a parser in the data state.
@@ -301,6 +305,52 @@ export class TelnetParser {
    * ```
    */
   feed(chunk: Uint8Array): void {
+    this.#inPlace = false;
+    this.#feed(chunk);
+  }
+
+  /**
+   * Like {@linkcode TelnetParser.feed}, for a chunk the caller owns and will not reuse: the
+   * data is unescaped in place, moved to the front of `chunk` (IAC IAC becomes one 255, CR NUL
+   * becomes CR outside BINARY mode), and reaches the handler as one view per run of data
+   * between commands, instead of one per escape. The other calls and the concatenated data
+   * are exactly those of `feed`. `chunk` is overwritten.
+   *
+   * @param chunk The next bytes received; rewritten, and views of its front reach `data`.
+   * @throws Only what the handler throws (a handler should not throw).
+   *
+   * @example One data run for many escapes
+   * ```ts
+   * import { TelnetParser } from "./parser.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const runs: number[][] = [];
+   * const noop = () => {};
+   * const parser = new TelnetParser({
+   *   data: (d) => runs.push([...d]),
+   *   command: noop,
+   *   negotiation: noop,
+   *   subnegotiation: noop,
+   *   error: noop,
+   * });
+   * parser.feedInPlace(Uint8Array.of(65, 255, 255, 66, 255, 255, 67)); // A IAC IAC B IAC IAC C
+   * assert.deepEqual(runs, [[65, 255, 66, 255, 67]]);
+   * ```
+   */
+  feedInPlace(chunk: Uint8Array): void {
+    const ip = this.#ip ??= new InPlaceData();
+    this.#inPlace = true;
+    ip.begin(chunk, this.#afterCr);
+    try {
+      this.#feed(chunk);
+      this.#flush(chunk);
+    } finally {
+      this.#inPlace = false;
+      this.#afterCr = ip.end();
+    }
+  }
+
+  #feed(chunk: Uint8Array): void {
     const h = this.#handler;
     const n = chunk.length;
     let i = 0;
@@ -309,6 +359,14 @@ export class TelnetParser {
     while (i < n) {
       switch (this.#state) {
         case S_DATA: {
+          if (this.#inPlace) {
+            i = start = this.#ip!.data(chunk, i, n, !this.binary);
+            if (i < n) {
+              this.#state = S_IAC;
+              i = start = i + 1;
+            }
+            break;
+          }
           const j = chunk.indexOf(IAC, i);
           if (j < 0) {
             if (n > start) this.#data(chunk, start, n);
@@ -325,6 +383,10 @@ export class TelnetParser {
           if (b === IAC) {
             this.#state = S_DATA;
             start = i - 1;
+            if (this.#inPlace) {
+              this.#ip!.escape(chunk);
+              start = i;
+            }
           } else if (b >= WILL && b <= DONT) {
             this.#negotiation = b;
             this.#state = S_NEG;
@@ -333,6 +395,7 @@ export class TelnetParser {
           } else {
             this.#state = S_DATA;
             start = i;
+            this.#flush(chunk);
             if (b === SE) h.error("violation", "Ignored IAC SE: no subnegotiation in progress");
             else h.command(b);
           }
@@ -341,6 +404,7 @@ export class TelnetParser {
         case S_NEG: {
           this.#state = S_DATA;
           start = i + 1;
+          this.#flush(chunk);
           h.negotiation(this.#negotiation, chunk[i++]);
           break;
         }
@@ -368,6 +432,7 @@ export class TelnetParser {
           if (b === SE) {
             this.#state = S_DATA;
             start = i;
+            this.#flush(chunk);
             this.#endSubnegotiation();
           } else if (b === IAC) {
             this.#state = S_SB;
@@ -377,6 +442,7 @@ export class TelnetParser {
             i--;
             const name = telnetOptionName(this.#sbOption);
             this.#dropSubnegotiation();
+            this.#flush(chunk);
             h.error(
               "violation",
               `Dropped subnegotiation ${name}: got IAC ${
@@ -387,7 +453,7 @@ export class TelnetParser {
         }
       }
     }
-    if (this.#state === S_DATA && n > start) this.#data(chunk, start, n);
+    if (this.#state === S_DATA && n > start && !this.#inPlace) this.#data(chunk, start, n);
   }
 
   /**
@@ -466,12 +532,21 @@ export class TelnetParser {
     if (end > start) this.#handler.data(chunk.subarray(start, end));
   }
 
+  /** `feedInPlace`: hands the data moved since the last call to the handler. */
+  #flush(chunk: Uint8Array): void {
+    if (!this.#inPlace) return;
+    const ip = this.#ip!;
+    if (ip.w > ip.run) this.#handler.data(chunk.subarray(ip.run, ip.w));
+    ip.take();
+  }
+
   #append(chunk: Uint8Array, from: number, to: number): void {
     if (this.#sbDiscard) return;
     const length = this.#sbLength + to - from;
     if (length > this.#max) {
       this.#dropSubnegotiation();
       this.#sbDiscard = true;
+      this.#flush(chunk);
       this.#handler.error(
         "overflow",
         `Discarded subnegotiation ${

@@ -7,6 +7,7 @@
 // - "no IAC": printable ASCII in 80-column lines ending in CR LF.
 // - "1% IAC": the same text where 0.5% of the data bytes are 255, sent as IAC IAC, so 1% of
 //   the bytes on the wire are IAC.
+// - "12% IAC": one IAC IAC pair per 16 bytes (the escape-heavy download of bench/telnet.ts).
 // Each input is fed whole (one 64 MiB chunk) and in 64 KiB chunks (a typical socket read).
 
 import { TelnetParser, type TelnetParserHandler } from "./parser.ts";
@@ -33,6 +34,7 @@ function text(size: number, iacEvery: number): Uint8Array {
 
 const plain = text(SIZE, 0);
 const escaped = text(SIZE, 200); // one IAC IAC pair per 200 bytes: 1% of bytes are IAC
+const dense = text(SIZE, 16); // one IAC IAC pair per 16 bytes: 12% of bytes are IAC
 
 let sink = 0;
 const handler: TelnetParserHandler = {
@@ -55,7 +57,8 @@ function chunks(buffer: Uint8Array, feed: (chunk: Uint8Array) => void): void {
   for (let at = 0; at < buffer.length; at += CHUNK) feed(buffer.subarray(at, at + CHUNK));
 }
 
-for (const [label, input] of [["no IAC", plain], ["1% IAC", escaped]] as const) {
+const inputs = [["no IAC", plain], ["1% IAC", escaped], ["12% IAC", dense]] as const;
+for (const [label, input] of inputs) {
   const group = `64 MiB, ${label}`;
   Deno.bench(`indexOf(255) scan [${label}]`, { group, baseline: true }, () => scan(input));
   Deno.bench(`byte copy [${label}]`, { group }, () => {
@@ -78,6 +81,16 @@ for (const [label, input] of [["no IAC", plain], ["1% IAC", escaped]] as const) 
     const telnet = new TelnetProtocol();
     chunks(input, (c) => {
       sink += telnet.feed(c).length;
+    });
+  });
+  // feedInPlace overwrites its chunk: each 64 KiB piece is copied into a reused buffer first,
+  // as a socket read would fill it (the copy is in the "byte copy" baseline's order of cost).
+  const room = new Uint8Array(CHUNK);
+  Deno.bench(`TelnetProtocol.feedInPlace, 64 KiB reads [${label}]`, { group }, () => {
+    const telnet = new TelnetProtocol();
+    chunks(input, (c) => {
+      room.set(c);
+      sink += telnet.feedInPlace(room.subarray(0, c.length)).length;
     });
   });
 }

@@ -19,11 +19,18 @@ function check(expected: PlainEvent[], actual: PlainEvent[], what: string): void
 
 /** Decode input whole and at every split; assert all agree; return the events. */
 function decode(input: Uint8Array, binary = false, max?: number): PlainEvent[] {
-  return splitsAgree(
+  const events = splitsAgree(
     () => parserSource({ binary, maxSubnegotiationBytes: max }),
     input,
     check,
   );
+  // feedInPlace gives the same events at every split.
+  splitsAgree(
+    () => parserSource({ binary, maxSubnegotiationBytes: max }, true),
+    input,
+    (_, actual, what) => check(events, actual, `in place, ${what}`),
+  );
+  return events;
 }
 
 const data = (text: string) => ({ type: "data", data: [...bytes(text)] });

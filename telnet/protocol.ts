@@ -153,6 +153,28 @@ export class TelnetProtocol {
   }
 
   /**
+   * Like {@linkcode TelnetProtocol.feed}, for a chunk the caller owns and will not reuse: the
+   * data is unescaped in place at the front of `chunk` and comes out as one `data` event per
+   * run between other events, instead of one per IAC IAC (see `TelnetParser.feedInPlace`).
+   *
+   * @param chunk The bytes as received; overwritten, and `data` events are views of it.
+   * @returns The events, in stream order, including `send` events with replies.
+   * @throws {TypeError} If called from inside a negotiation callback.
+   *
+   * @example Escaped data in one event
+   * ```ts
+   * import { TelnetProtocol } from "./protocol.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const events = new TelnetProtocol().feedInPlace(Uint8Array.of(97, 255, 255, 98)); // a IAC IAC b
+   * assert.deepEqual(events.map((e) => e.type === "data" && [...e.data]), [[97, 255, 98]]);
+   * ```
+   */
+  feedInPlace(chunk: Uint8Array): TelnetEvent[] {
+    return this.#input(() => this.#parser.feedInPlace(chunk));
+  }
+
+  /**
    * Signal the end of the stream: an incomplete command or subnegotiation is reported as a
    * `"truncated"` error event (never thrown) and the parser is reset.
    *

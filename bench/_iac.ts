@@ -1,0 +1,223 @@
+// The IAC-heavy download scenario of bench/telnet.ts (issue 10): an 8 MiB payload where every
+// 16th byte is 255 (sent as IAC IAC), with IAC NOP after every 4 KiB of payload and an option
+// command (alternately IAC DO 200, which the client refuses, and IAC DONT 200) after every
+// 64 KiB. A child process serves it on 127.0.0.1 and drains the client's replies. Every reader
+// is timed from connect to end of stream and its output is SHA-256-checked; rates are payload
+// MiB per second, floors included (they receive the same stream without decoding it), by the
+// clock and per CPU second of the reading process (steadier on a shared machine).
+import { createHash } from "node:crypto";
+import process from "node:process";
+import { Telnet } from "../telnet/client.ts";
+import { median, output } from "./_util.ts";
+
+const MiB = 1024 * 1024;
+const PAYLOAD = 8 * MiB;
+const NOP_EVERY = 4096;
+const OPTION_EVERY = 64 * 1024;
+
+/** The payload: 80-column lines of printable ASCII, every 16th byte 255. */
+function makePayload(): Uint8Array {
+  const data = new Uint8Array(PAYLOAD);
+  let seed = 4242;
+  for (let i = 0; i < data.length; i++) {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    data[i] = i % 16 === 15
+      ? 255
+      : i % 82 === 80
+      ? 13
+      : i % 82 === 81
+      ? 10
+      : 32 + (seed >>> 16) % 95;
+  }
+  return data;
+}
+
+/** The wire form of the payload: IAC doubled, NOPs and option commands inserted. */
+function makeWire(data: Uint8Array): Uint8Array {
+  const wire = new Uint8Array(data.length * 2 + 4096);
+  let o = 0;
+  let options = 0;
+  for (let i = 0; i < data.length; i++) {
+    if (i > 0 && i % NOP_EVERY === 0) {
+      wire[o++] = 255;
+      wire[o++] = 241; // NOP
+    }
+    if (i > 0 && i % OPTION_EVERY === 0) {
+      wire[o++] = 255;
+      wire[o++] = options++ % 2 === 0 ? 253 : 254; // DO / DONT
+      wire[o++] = 200;
+    }
+    wire[o++] = data[i];
+    if (data[i] === 255) wire[o++] = 255;
+  }
+  return wire.slice(0, o);
+}
+
+const payload = makePayload();
+const wire = makeWire(payload);
+const text = new TextDecoder().decode(payload); // 255 decodes to U+FFFD
+const hex = (h: { digest(enc: "hex"): string }) => h.digest("hex");
+const bytesHash = hex(createHash("sha256").update(payload));
+const textHash = hex(createHash("sha256").update(text));
+
+/** The child process: serves the wire to each connection, until stdin closes. */
+export async function iacServeChild(): Promise<void> {
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  await Deno.stdout.write(new TextEncoder().encode(`${listener.addr.port}\n`));
+  const serving = (async () => {
+    for await (const conn of listener) {
+      const drain = (async () => {
+        const sink = new Uint8Array(4096);
+        while (await conn.read(sink).catch(() => null) !== null) { /* the client's replies */ }
+      })();
+      for (let p = 0; p < wire.length;) p += await conn.write(wire.subarray(p));
+      await conn.closeWrite();
+      await drain;
+      conn.close();
+    }
+  })();
+  for await (const _ of Deno.stdin.readable) { /* until the parent closes stdin */ }
+  listener.close();
+  await serving.catch(() => {});
+}
+
+function check(name: string, got: string, want: string): void {
+  if (got !== want) throw new Error(`iac ${name}: SHA-256 ${got}, expected ${want}`);
+}
+
+/** Seconds by the clock and of CPU since `start` (from `begin()`). */
+function since(start: { wall: number; cpu: NodeJS.CpuUsage }): Seconds {
+  const cpu = process.cpuUsage(start.cpu);
+  return { wall: (performance.now() - start.wall) / 1000, cpu: (cpu.user + cpu.system) / 1e6 };
+}
+
+function begin(): { wall: number; cpu: NodeJS.CpuUsage } {
+  return { wall: performance.now(), cpu: process.cpuUsage() };
+}
+
+interface Seconds {
+  wall: number;
+  cpu: number;
+}
+
+/** Each reader returns the seconds from connect to end of stream, or undefined (peer absent). */
+const readers: Record<string, (port: number) => Promise<Seconds | undefined>> = {
+  async "raw conn.read"(port) {
+    const start = begin();
+    using conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    const buf = new Uint8Array(256 * 1024);
+    let n = 0;
+    for (let r = await conn.read(buf); r !== null; r = await conn.read(buf)) n += r;
+    if (n !== wire.length) throw new Error(`iac raw: ${n} bytes, expected ${wire.length}`);
+    return since(start);
+  },
+  async "for await conn.readable"(port) {
+    const start = begin();
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    let n = 0;
+    for await (const chunk of conn.readable) n += chunk.length;
+    if (n !== wire.length) throw new Error(`iac readable: ${n} bytes, expected ${wire.length}`);
+    return since(start);
+  },
+  async "telnetlib read_some"(port) {
+    const code = `
+import hashlib, sys, time, telnetlib
+start = time.perf_counter()
+cpu = time.process_time()
+tn = telnetlib.Telnet("127.0.0.1", int(sys.argv[1]))
+h = hashlib.sha256()
+while True:
+    d = tn.read_some()
+    if not d:
+        break
+    h.update(d)
+print(h.hexdigest(), time.perf_counter() - start, time.process_time() - cpu)`;
+    const out = await output("python3", ["-W", "ignore", "-c", code, String(port)]);
+    if (out === undefined) return undefined;
+    const [digest, wall, cpu] = out.split(" ");
+    check("telnetlib", digest, bytesHash);
+    return { wall: Number(wall), cpu: Number(cpu) };
+  },
+  async "chunks(), text"(port) {
+    const start = begin();
+    await using tn = await Telnet.connect("127.0.0.1", port, { timeout: 60_000 });
+    const h = createHash("sha256");
+    for await (const chunk of tn.chunks()) h.update(chunk);
+    check("chunks text", hex(h), textHash);
+    return since(start);
+  },
+  async "chunks(), bytes"(port) {
+    const start = begin();
+    await using tn = await Telnet.connect("127.0.0.1", port, { timeout: 60_000, encoding: null });
+    const h = createHash("sha256");
+    for await (const chunk of tn.chunks()) h.update(chunk);
+    check("chunks bytes", hex(h), bytesHash);
+    return since(start);
+  },
+  async "readAll(), text"(port) {
+    const start = begin();
+    await using tn = await Telnet.connect("127.0.0.1", port, { timeout: 60_000 });
+    check("readAll text", hex(createHash("sha256").update(await tn.readAll())), textHash);
+    return since(start);
+  },
+  async "readAll(), bytes"(port) {
+    const start = begin();
+    await using tn = await Telnet.connect("127.0.0.1", port, { timeout: 60_000, encoding: null });
+    check("readAll bytes", hex(createHash("sha256").update(await tn.readAll())), bytesHash);
+    return since(start);
+  },
+};
+
+type StartChild = (
+  mode: string,
+) => Promise<
+  { child: Deno.ChildProcess; port: number; lines: ReadableStreamDefaultReader<string> }
+>;
+
+const fmt = (x: number) => x.toFixed(0);
+
+/** Runs every reader `runs` times, interleaved, and prints rates with spread and ratios. */
+export async function iacDownloads(quick: boolean, startChild: StartChild): Promise<void> {
+  const runs = quick ? 3 : 5;
+  const wall: Record<string, number[]> = {};
+  const cpu: Record<string, number[]> = {};
+  const { child, port, lines } = await startChild("--iac-child");
+  try {
+    for (let i = 0; i < runs; i++) {
+      for (const [name, read] of Object.entries(readers)) {
+        const seconds = await read(port);
+        if (seconds === undefined) continue;
+        (wall[name] ??= []).push(PAYLOAD / MiB / seconds.wall);
+        (cpu[name] ??= []).push(PAYLOAD / MiB / seconds.cpu);
+      }
+    }
+  } finally {
+    await child.stdin.close();
+    lines.releaseLock();
+    await child.stdout.cancel().catch(() => {});
+    await child.status;
+  }
+  const spread = (values: number[]) =>
+    `${fmt(median(values)).padStart(5)} [${fmt(Math.min(...values))}–${fmt(Math.max(...values))}]`;
+  const ratio = (rates: Record<string, number[]>, name: string, base: string) =>
+    rates[base] === undefined ? "—" : (median(rates[name]) / median(rates[base])).toFixed(2) + "x";
+  console.log(
+    `iac          8 MiB download, every 16th data byte IAC IAC, IAC NOP every 4 KiB, an option ` +
+      `command every 64 KiB, SHA-256-checked; payload MiB/s, median [min–max] of ${runs} runs`,
+  );
+  if (wall["telnetlib read_some"] === undefined) {
+    console.log("iac          telnetlib: skipped (python3 without telnetlib)");
+  }
+  console.log(
+    "iac          reader                   MiB/s (clock)      MiB/CPU-s of the reader   " +
+      "vs raw read  vs readable  vs telnetlib",
+  );
+  for (const name of Object.keys(wall)) {
+    console.log(
+      `iac          ${name.padEnd(24)} ${spread(wall[name]).padEnd(18)} ` +
+        `${spread(cpu[name]).padEnd(25)} ${ratio(wall, name, "raw conn.read").padStart(11)} ` +
+        `${ratio(wall, name, "for await conn.readable").padStart(12)} ` +
+        `${ratio(wall, name, "telnetlib read_some").padStart(12)}`,
+    );
+  }
+}
