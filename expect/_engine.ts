@@ -69,7 +69,7 @@ export class Engine<D extends Data> {
     checkOptions(options);
     this.#channel = channel;
     this.#exitStatus = exitStatus;
-    this.#pump = new Pump(channel.readable);
+    this.#pump = new Pump(channel.readable, channel);
     this.bytesMode = options.encoding === null;
     this.#decoder = createDecoder(this.bytesMode ? null : "utf-8");
     this.timeout = options.timeout === undefined ? 30_000 : options.timeout;
@@ -215,7 +215,10 @@ export class Engine<D extends Data> {
   async read(waiter: Waiter): Promise<ReadOutcome | WakeReason> {
     const next = this.#pump.next();
     const r = await waiter.race(next);
-    if (typeof r === "string") return r;
+    if (typeof r === "string") {
+      this.#pump.idle();
+      return r;
+    }
     this.#pump.take();
     if (r.kind === "data" && this.hub.active) {
       this.hub.emit({ type: "read", data: r.value, time: performance.now() });

@@ -17,14 +17,22 @@ export type ReadOutcome =
 
 const END: ReadOutcome = { kind: "end" };
 
+/** The part of a channel that says whether an outstanding read keeps the process alive. */
+export interface KeepAlive {
+  ref?(): void;
+  unref?(): void;
+}
+
 export class Pump {
   readonly #readable: ReadableStream<Uint8Array>;
+  readonly #keepAlive: KeepAlive;
   #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   #pending: Promise<ReadOutcome> | undefined;
   #closed = false;
 
-  constructor(readable: ReadableStream<Uint8Array>) {
+  constructor(readable: ReadableStream<Uint8Array>, keepAlive: KeepAlive = {}) {
     this.#readable = readable;
+    this.#keepAlive = keepAlive;
   }
 
   /** Whether a read is outstanding. */
@@ -37,7 +45,10 @@ export class Pump {
    * {@link take} once its outcome has been used.
    */
   next(): Promise<ReadOutcome> {
-    if (this.#pending !== undefined) return this.#pending;
+    if (this.#pending !== undefined) {
+      this.#keepAlive.ref?.();
+      return this.#pending;
+    }
     if (this.#closed) return Promise.resolve(END);
     this.#reader ??= this.#readable.getReader();
     this.#pending = this.#reader.read().then(
@@ -50,6 +61,11 @@ export class Pump {
   /** Marks the outstanding read as used. */
   take(): void {
     this.#pending = undefined;
+  }
+
+  /** The caller stopped waiting: the outstanding read no longer keeps the process alive. */
+  idle(): void {
+    if (this.#pending !== undefined) this.#keepAlive.unref?.();
   }
 
   /** Cancels the stream (resolving any outstanding read) and releases it. Idempotent. */

@@ -31,6 +31,17 @@ export interface Channel {
   readonly readable: ReadableStream<Uint8Array>;
   /** The peer's input, as bytes. */
   readonly writable: WritableStream<Uint8Array>;
+  /**
+   * Lets an outstanding read keep the process alive (the default), like `Deno.Conn.ref()`.
+   * The engine calls it whenever a call starts waiting for data.
+   */
+  ref?(): void;
+  /**
+   * Stops an outstanding read from keeping the process alive, like `Deno.Conn.unref()`. The
+   * engine calls it when a call stops waiting (a timeout, an abort) while its read stays
+   * outstanding, so a script that ends without `close()` still exits.
+   */
+  unref?(): void;
 }
 
 /**
