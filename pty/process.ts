@@ -7,7 +7,7 @@
 import type { ExitStatus } from "../expect/channel.ts";
 import type { TerminalSize } from "../expect/interact.ts";
 import { errno, errnoCode, libc, platform } from "./_libc.ts";
-import { forget, setRef, waitFor } from "./_poller.ts";
+import { forget, setRef, waitFor, waitNow } from "./_poller.ts";
 import {
   controlCharacters,
   getEcho,
@@ -39,6 +39,12 @@ export interface CloseOptions {
 export type SignalLike = Deno.Signal | number;
 
 const READ_SIZE = 64 * 1024;
+/**
+ * How long a read waits on the spot, on the main thread, when output is expected (data just
+ * came, or we just wrote): the peer's next bytes usually follow within tens of µs, and this
+ * saves the hop to the poller's thread. A silent peer costs one such wait per burst.
+ */
+const SPOT_WAIT_US = 500;
 // Reads are synchronous on the main thread, so one buffer serves every pty.
 const readBuffer = new Uint8Array(READ_SIZE);
 
@@ -76,6 +82,8 @@ export class PtyProcess implements AsyncDisposable {
   #closing: Promise<ExitStatus> | undefined;
   #exitWaiter: Promise<ExitStatus> | undefined;
   #cancelled = false;
+  /** Output is expected soon: the last read returned data, or we wrote since. */
+  #lively = false;
 
   /**
    * Wraps a started child. Use `spawnProcess()` or `spawn()` instead of calling this.
@@ -129,10 +137,17 @@ export class PtyProcess implements AsyncDisposable {
       if (this.#cancelled) return;
       if (this.#fdClosed) return controller.close();
       const n = Number(c.read(this.#fd, readBuffer, BigInt(READ_SIZE)));
-      if (n > 0) return controller.enqueue(readBuffer.slice(0, n));
+      if (n > 0) {
+        this.#lively = true;
+        return controller.enqueue(readBuffer.slice(0, n));
+      }
       const code = n === 0 ? EIO() : errno();
       if (code === EAGAIN()) {
-        await waitFor("read", this.#fd);
+        // At most one wait on the spot per chunk: a readiness that yields no data (a
+        // hang-up) goes to the poller, never round this loop again.
+        const spot = this.#lively && waitNow(this.#fd, SPOT_WAIT_US);
+        this.#lively = false;
+        if (!spot) await waitFor("read", this.#fd);
       } else if (code === EIO()) {
         // EIO: every slave fd is closed. Report EOF only with the exit status known.
         await this.wait();
@@ -157,6 +172,7 @@ export class PtyProcess implements AsyncDisposable {
       const n = Number(c.write(this.#fd, bytes.subarray(offset), BigInt(bytes.length - offset)));
       if (n >= 0) {
         offset += n;
+        this.#lively = true;
         continue;
       }
       const code = errno();

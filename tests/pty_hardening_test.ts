@@ -182,3 +182,15 @@ Deno.test("a second close() after a refused one can still force the child out", 
   assert.deepEqual(await child.close({ grace: 20 }), { code: null, signal: 9 });
   await assert.rejects(type(child, "x"), PtyError);
 });
+
+Deno.test("a session waiting on a silent peer uses no CPU", async () => {
+  await using child = spawnProcess("cat");
+  await type(child, "hello\n"); // output is expected: the read may first wait on the spot
+  const tap = new TextTap(child);
+  await tap.until("hello\r\nhello\r\n");
+  const ticks = cpuTicks();
+  await assert.rejects(tap.until("never", 1_000), /Timed out/);
+  // A spin would use about 100 ticks in that second; waiting blocked uses none.
+  assert.ok(cpuTicks() - ticks < 20, `used ${cpuTicks() - ticks} ticks`);
+  tap.release();
+});
