@@ -81,12 +81,13 @@ const timespecBytes = new Uint8Array(timespec.buffer);
  * Waits up to `micros` µs for `fd` to be readable (or hung up), synchronously, on the
  * calling thread, and only when no other wait is pending (a busy process is never held up
  * by one session). A reply that comes within microseconds then costs no thread hop, as in
- * Tcl Expect and pexpect, which block in `select()`. False when it timed out, was not
- * tried (another wait is pending; no `ppoll` on this platform), or failed.
+ * Tcl Expect and pexpect, which block in `select()`. `true` when `fd` is ready, `false`
+ * when the wait timed out or failed, `undefined` when it was not tried (another wait is
+ * pending; no `ppoll` on this platform).
  */
-export function waitNow(fd: number, micros: number): boolean {
+export function waitNow(fd: number, micros: number): boolean | undefined {
   const ppoll = libc().libc.ppoll;
-  if (ppoll === undefined || (instance !== undefined && instance.busy)) return false;
+  if (ppoll === undefined || (instance !== undefined && instance.busy)) return undefined;
   pollfdView.setInt32(0, fd, true);
   pollfdView.setInt16(4, POLLIN, true);
   pollfdView.setInt16(6, 0, true);
@@ -117,9 +118,9 @@ abstract class BasePoller implements Poller {
   #refs = 0;
   #running = false;
 
-  /** Whether any wait is pending. */
+  /** Whether a wait that keeps the process alive (somebody waits) is pending. */
   get busy(): boolean {
-    return this.#waiters.size > 0;
+    return this.#refs > 0;
   }
 
   wait(interest: Interest, id: number): Promise<Readiness> {
@@ -127,7 +128,7 @@ abstract class BasePoller implements Poller {
     const existing = this.#waiters.get(key);
     if (existing) return existing.promise;
     // Arm first: a failure leaves nothing registered, so nothing stale keeps us running.
-    this.arm(interest, id);
+    if (this.arm(interest, id)) return Promise.resolve("ready");
     let resolve!: (ready: Readiness) => void;
     const promise = new Promise<Readiness>((r) => resolve = r);
     const fd = interest === "exit" ? -1 : id;
@@ -183,8 +184,11 @@ abstract class BasePoller implements Poller {
     this.#start();
   }
 
-  /** Registers interest in one readiness event (one-shot); throws a `PtyError`. */
-  protected abstract arm(interest: Interest, id: number): void;
+  /**
+   * Registers interest in one readiness event (one-shot); true when it is ready already
+   * (nothing is registered then). Throws a `PtyError`.
+   */
+  protected abstract arm(interest: Interest, id: number): boolean;
   /** Drops a registration; a no-op when there is none. */
   protected abstract disarm(interest: Interest, id: number): void;
   /** Blocks (off the main thread) until something is ready, then calls `ready` for each. */
@@ -259,7 +263,7 @@ class EpollPoller extends BasePoller {
     return pidfd;
   }
 
-  protected arm(interest: Interest, id: number): void {
+  protected arm(interest: Interest, id: number): boolean {
     const fd = this.#fdFor(interest, id);
     const previous = this.#armed.get(fd);
     const mask = (previous ?? 0) | (interest === "write" ? EPOLLOUT : EPOLLIN);
@@ -272,6 +276,7 @@ class EpollPoller extends BasePoller {
       throw new PtyError(`Cannot wait for fd ${fd}`, "epoll_ctl", code);
     }
     this.#armed.set(fd, mask);
+    return false;
   }
 
   protected disarm(interest: Interest, id: number): void {
@@ -373,15 +378,15 @@ class KqueuePoller extends BasePoller {
     return libc().libc.kevent!(this.#kq, this.#change, 1, this.#none, 0, this.#zero);
   }
 
-  protected arm(interest: Interest, id: number): void {
+  protected arm(interest: Interest, id: number): boolean {
     const [filter, fflags] = interest === "read"
       ? [EVFILT_READ, 0]
       : interest === "write"
       ? [EVFILT_WRITE, 0]
       : [EVFILT_PROC, NOTE_EXIT];
-    if (this.#apply(id, filter, EV_ADD | EV_ONESHOT, fflags) < 0 && interest === "exit") {
-      this.ready("exit", id); // ESRCH: the process has already exited
-    }
+    if (this.#apply(id, filter, EV_ADD | EV_ONESHOT, fflags) >= 0) return false;
+    if (interest === "exit") return true; // ESRCH: the process has already exited
+    throw new PtyError(`Cannot wait for fd ${id}`, "kevent", errno());
   }
 
   protected disarm(interest: Interest, id: number): void {

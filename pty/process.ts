@@ -42,9 +42,14 @@ const READ_SIZE = 64 * 1024;
 /**
  * How long a read waits on the spot, on the main thread, when output is expected (data just
  * came, or we just wrote): the peer's next bytes usually follow within tens of µs, and this
- * saves the hop to the poller's thread. A silent peer costs one such wait per burst.
+ * saves the hop to the poller's thread. A silent peer costs one such wait per burst. Each
+ * process adapts its budget between these bounds: a reply that came soon after the budget
+ * ran out doubles it (a loaded machine), a peer that stayed silent long halves it.
  */
-const SPOT_WAIT_US = 500;
+const SPOT_MIN_US = 200;
+const SPOT_MAX_US = 4_000;
+/** A reply later than this after a missed spot wait means the peer was really silent. */
+const SILENT_MS = 50;
 // Reads are synchronous on the main thread, so one buffer serves every pty.
 const readBuffer = new Uint8Array(READ_SIZE);
 
@@ -84,6 +89,7 @@ export class PtyProcess implements AsyncDisposable {
   #cancelled = false;
   /** Output is expected soon: the last read returned data, or we wrote since. */
   #lively = false;
+  #spotUs = 500;
 
   /**
    * Wraps a started child. Use `spawnProcess()` or `spawn()` instead of calling this.
@@ -145,9 +151,12 @@ export class PtyProcess implements AsyncDisposable {
       if (code === EAGAIN()) {
         // At most one wait on the spot per chunk: a readiness that yields no data (a
         // hang-up) goes to the poller, never round this loop again.
-        const spot = this.#lively && waitNow(this.#fd, SPOT_WAIT_US);
+        const spot = this.#lively ? waitNow(this.#fd, this.#spotUs) : undefined;
         this.#lively = false;
-        if (!spot) await waitFor("read", this.#fd);
+        if (spot) continue;
+        const since = performance.now();
+        await waitFor("read", this.#fd);
+        if (spot === false) this.#adapt(performance.now() - since);
       } else if (code === EIO()) {
         // EIO: every slave fd is closed. Report EOF only with the exit status known.
         await this.wait();
@@ -156,6 +165,12 @@ export class PtyProcess implements AsyncDisposable {
         throw new PtyError("Cannot read from the pty", "read", code);
       }
     }
+  }
+
+  /** Tunes the spot budget after a missed spot wait whose output came `ms` later. */
+  #adapt(ms: number): void {
+    if (ms < SPOT_MAX_US / 1000) this.#spotUs = Math.min(this.#spotUs * 2, SPOT_MAX_US);
+    else if (ms > SILENT_MS) this.#spotUs = Math.max(this.#spotUs / 2, SPOT_MIN_US);
   }
 
   async #write(chunk: Uint8Array): Promise<void> {
