@@ -1,7 +1,9 @@
 // dexpect against pexpect and Tcl Expect on the pty scenarios of issue 10, each peer run in
 // every round so that each ratio compares figures from the same moment of a shared machine:
 //   deno run -A bench/pty_peers.ts [--runs N] [--rounds N]
-// round-trip   sendLine("line i") then expect the echo and cat's reply, N rounds (per second).
+// round-trip   sendLine("line i") then expect the echo and cat's reply, N rounds (per second),
+//              and the CPU time the driving process used per round (clock ticks of 10 ms:
+//              coarse over 2 000 rounds).
 // pty-seq      `seq 1 1000000` until its last line is matched (milliseconds), with the bare
 //              stream drained to EOF and `script -qc` as floors.
 // pexpect runs with its sleeps off (delaybeforesend, delayafterclose, delayafterterminate),
@@ -18,47 +20,76 @@ const { values } = parseArgs({
 const runs = Number(values.runs);
 const rounds = Number(values.rounds);
 
-async function dexpectRoundTrips(n: number): Promise<number> {
+/** A rate (per second) and the CPU time (user + system, µs) the driving process used per round. */
+type Rounds = { rate: number; cpuUs: number };
+
+/** CPU time of this process in clock ticks (10 ms), all threads. */
+function cpuTicks(): number {
+  const stat = Deno.readTextFileSync("/proc/self/stat");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+async function dexpectRoundTrips(n: number): Promise<Rounds> {
   await using cat = spawn("cat", { timeout: 10_000 });
+  const ticks = cpuTicks();
   const start = performance.now();
   for (let i = 0; i < n; i++) {
     await cat.sendLine(`line ${i}`);
     await cat.expect(`line ${i}\r\n`);
     await cat.expect(`line ${i}\r\n`);
   }
-  return n / ((performance.now() - start) / 1000);
+  const rate = n / ((performance.now() - start) / 1000);
+  return { rate, cpuUs: (cpuTicks() - ticks) * 10_000 / n };
 }
 
-async function pexpectRoundTrips(n: number): Promise<number | undefined> {
+function parseRounds(out: string | undefined): Rounds | undefined {
+  if (out === undefined) return undefined;
+  const [rate, cpuUs] = out.split(" ").map(Number);
+  return { rate, cpuUs };
+}
+
+async function pexpectRoundTrips(n: number): Promise<Rounds | undefined> {
   const out = await python(`
-import pexpect, time
+import pexpect, time, resource
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
 c = pexpect.spawn("cat", encoding="utf-8")
 c.delaybeforesend = None
+c0 = cpu()
 t = time.perf_counter()
 for i in range(${n}):
     c.sendline("line %d" % i)
     c.expect_exact("line %d\\r\\n" % i)
     c.expect_exact("line %d\\r\\n" % i)
-print(${n} / (time.perf_counter() - t))
+print(${n} / (time.perf_counter() - t), (cpu() - c0) * 1e6 / ${n})
 c.ptyproc.delayafterclose = 0
 c.close(force=True)`);
-  return out === undefined ? undefined : Number(out);
+  return parseRounds(out);
 }
 
-async function tclRoundTrips(n: number): Promise<number | undefined> {
+async function tclRoundTrips(n: number): Promise<Rounds | undefined> {
   const out = await output("expect", [
     "-c",
     `log_user 0
+proc cpu {} {
+  set f [open /proc/self/stat]; set s [read $f]; close $f
+  set l [split [string range $s [expr {[string last ")" $s] + 2}] end] " "]
+  return [expr {[lindex $l 11] + [lindex $l 12]}]
+}
 spawn cat
+set c0 [cpu]
 set t0 [clock microseconds]
 for {set i 0} {$i < ${n}} {incr i} {
   send "line $i\\r"
   expect -exact "line $i\\r\\n"
   expect -exact "line $i\\r\\n"
 }
-puts [expr {${n} * 1000000.0 / ([clock microseconds] - $t0)}]`,
+set t1 [clock microseconds]
+puts "[expr {${n} * 1000000.0 / ($t1 - $t0)}] [expr {([cpu] - $c0) * 10000.0 / ${n}}]"`,
   ]);
-  return out === undefined ? undefined : Number(out);
+  return parseRounds(out);
 }
 
 async function dexpectSeq(): Promise<number> {
@@ -132,8 +163,9 @@ function add(row: Row, name: string, value: number | undefined): void {
 }
 
 const roundTrip: Row = { name: "round-trip", unit: "/s", higherIsBetter: true, figures: {} };
+const roundCpu: Row = { name: "round-trip CPU", unit: "µs", higherIsBetter: false, figures: {} };
 const seq: Row = { name: "pty-seq", unit: "ms", higherIsBetter: false, figures: {} };
-const ratios: Record<string, number[]> = { "round-trip": [], "pty-seq": [] };
+const ratios: Record<string, number[]> = { "round-trip": [], "round-trip CPU": [], "pty-seq": [] };
 
 await dexpectRoundTrips(300); // warm-up: JIT, libc, the poller
 for (let run = 0; run < runs; run++) {
@@ -142,11 +174,18 @@ for (let run = 0; run < runs; run++) {
     pexpect: await pexpectRoundTrips(rounds),
     tcl: await tclRoundTrips(rounds),
   };
-  add(roundTrip, "dexpect", rt.dexpect);
-  add(roundTrip, "pexpect", rt.pexpect);
-  add(roundTrip, "Tcl Expect", rt.tcl);
-  const bestRt = Math.max(rt.pexpect ?? 0, rt.tcl ?? 0);
-  if (bestRt > 0) ratios["round-trip"].push(rt.dexpect / bestRt);
+  add(roundTrip, "dexpect", rt.dexpect.rate);
+  add(roundTrip, "pexpect", rt.pexpect?.rate);
+  add(roundTrip, "Tcl Expect", rt.tcl?.rate);
+  add(roundCpu, "dexpect", rt.dexpect.cpuUs);
+  add(roundCpu, "pexpect", rt.pexpect?.cpuUs);
+  add(roundCpu, "Tcl Expect", rt.tcl?.cpuUs);
+  const bestRt = Math.max(rt.pexpect?.rate ?? 0, rt.tcl?.rate ?? 0);
+  if (bestRt > 0) ratios["round-trip"].push(rt.dexpect.rate / bestRt);
+  const bestCpu = Math.min(rt.pexpect?.cpuUs ?? Infinity, rt.tcl?.cpuUs ?? Infinity);
+  if (bestCpu > 0 && Number.isFinite(bestCpu)) {
+    ratios["round-trip CPU"].push(rt.dexpect.cpuUs / bestCpu);
+  }
   const sq = {
     dexpect: await dexpectSeq(),
     drain: await drainSeq(),
@@ -163,7 +202,6 @@ for (let run = 0; run < runs; run++) {
   if (Number.isFinite(bestSeq)) ratios["pty-seq"].push(sq.dexpect / bestSeq);
 }
 
-const fmt = (v: number) => v >= 100 ? v.toFixed(0) : v.toFixed(1);
 const range = (values: number[], digits = 0) =>
   `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${
     Math.max(...values).toFixed(digits)
@@ -175,7 +213,7 @@ console.log(
     " | dexpect vs best peer |",
 );
 console.log("|---|---|---|---|---|---|---|");
-for (const row of [roundTrip, seq]) {
+for (const row of [roundTrip, roundCpu, seq]) {
   const cells = ["dexpect", "dexpect drain", "pexpect", "Tcl Expect", "script -qc"].map((k) =>
     row.figures[k] ? `${range(row.figures[k])} ${row.unit}` : "—"
   );
@@ -185,4 +223,3 @@ for (const row of [roundTrip, seq]) {
     `| ${row.name} | ${cells.join(" | ")} | ${r.length ? `${range(r, 2)} ${verdict}` : "—"} |`,
   );
 }
-void fmt;
