@@ -271,6 +271,9 @@ const linuxOnly = {
     result: "i32",
     nonblocking: true,
   },
+  // int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *timeout, const sigset_t *mask);
+  // A short synchronous wait on the main thread, for replies that come within microseconds.
+  ppoll: { parameters: ["buffer", "u64", "buffer", "pointer"], result: "i32" },
   // int eventfd(unsigned int initval, int flags);
   eventfd: { parameters: ["u32", "i32"], result: "i32" },
   // long syscall(long number, ...);  (used for pidfd_open, which glibc < 2.36 lacks)

@@ -1,86 +1,194 @@
 /**
  * Readiness for every pty of the process: one epoll instance on Linux, one kqueue on
- * macOS (untested). At most one blocking wait is in flight, and only while somebody waits,
- * so an idle process keeps no thread and exits normally. Cancelling the last waiter wakes
- * the blocking call through an eventfd (a user event on macOS).
+ * macOS (untested). At most one blocking wait is in flight, and only while a waiter that
+ * keeps the process alive exists, so an idle process keeps no thread and exits normally.
+ * Dropping the last such waiter wakes the blocking call through an eventfd (a user event on
+ * macOS).
+ *
+ * A resource the poller needs (the epoll fd, the eventfd, a pidfd, an epoll registration)
+ * may be missing for a moment (EMFILE, ENFILE, ENOMEM, ENOSPC). That is never a state: the
+ * wait that hit it resolves after a short back-off, its caller retries its non-blocking
+ * call, and the next wait tries the resource again.
  *
  * @module
  */
 import { errno, libc } from "./_libc.ts";
+import { PtyError } from "./errors.ts";
 
 /** What a waiter waits for. */
 export type Interest = "read" | "write" | "exit";
 
+/**
+ * How a wait ended: `ready` (try the call again), `hangup` (the other side of the pty is
+ * closed: a write cannot make progress), `cancelled` (forgotten).
+ */
+export type Readiness = "ready" | "hangup" | "cancelled";
+
 interface Waiter {
-  promise: Promise<boolean>;
-  resolve: (ready: boolean) => void;
+  promise: Promise<Readiness>;
+  resolve: (ready: Readiness) => void;
+  fd: number;
 }
 
 /** Readiness notifications for file descriptors and child processes. */
 export interface Poller {
-  /** Resolves `true` when `id` (an fd, or a pid for "exit") is ready, `false` if cancelled. */
-  wait(interest: Interest, id: number): Promise<boolean>;
-  /** Resolves pending waits on `id` with `false` and drops its registration. */
+  /** Resolves when `id` (an fd, or a pid for "exit") is ready; throws when it cannot arm. */
+  wait(interest: Interest, id: number): Promise<Readiness>;
+  /** Resolves pending waits on `id` with `cancelled` and drops its registration. */
   forget(interest: Interest, id: number): void;
 }
 
-let instance: Poller | undefined;
+let instance: BasePoller | undefined;
+/** fds whose read and write waits do not keep the process alive (see {@linkcode setRef}). */
+const unrefd = new Set<number>();
+const RESOURCE_ERRORS = new Set(["EMFILE", "ENFILE", "ENOMEM", "ENOSPC"]);
+let backoff = 1;
+const MAX_BACKOFF = 64;
 
-/** The process-wide poller, created on first use. */
+/** The process-wide poller, created on first use; throws a `PtyError` when it cannot be. */
 export function poller(): Poller {
   instance ??= libc().platform.os === "linux" ? new EpollPoller() : new KqueuePoller();
   return instance;
 }
 
+/**
+ * Waits for `interest` on `id`. When a resource is exhausted, resolves `ready` after a
+ * back-off (1 to 64 ms) instead: the caller's non-blocking retry is the probe.
+ */
+export async function waitFor(interest: Interest, id: number): Promise<Readiness> {
+  try {
+    const ready = await poller().wait(interest, id);
+    backoff = 1;
+    return ready;
+  } catch (error) {
+    if (!(error instanceof PtyError) || !RESOURCE_ERRORS.has(error.code)) throw error;
+    const ms = backoff;
+    backoff = Math.min(backoff * 2, MAX_BACKOFF);
+    return await new Promise<Readiness>((resolve) => {
+      const timer = setTimeout(() => resolve("ready"), ms);
+      if (interest !== "exit" && unrefd.has(id)) Deno.unrefTimer(timer);
+    });
+  }
+}
+
+const POLLIN = 0x001;
+const pollfd = new Uint8Array(8);
+const pollfdView = new DataView(pollfd.buffer);
+const timespec = new BigInt64Array(2);
+const timespecBytes = new Uint8Array(timespec.buffer);
+
+/**
+ * Waits up to `micros` µs for `fd` to be readable (or hung up), synchronously, on the
+ * calling thread, and only when no other wait is pending (a busy process is never held up
+ * by one session). A reply that comes within microseconds then costs no thread hop, as in
+ * Tcl Expect and pexpect, which block in `select()`. `true` when `fd` is ready, `false`
+ * when the wait timed out or failed, `undefined` when it was not tried (another wait is
+ * pending; no `ppoll` on this platform).
+ */
+export function waitNow(fd: number, micros: number): boolean | undefined {
+  const ppoll = libc().libc.ppoll;
+  if (ppoll === undefined || (instance !== undefined && instance.busy)) return undefined;
+  pollfdView.setInt32(0, fd, true);
+  pollfdView.setInt16(4, POLLIN, true);
+  pollfdView.setInt16(6, 0, true);
+  timespec[0] = 0n;
+  timespec[1] = BigInt(micros * 1000);
+  return ppoll(pollfd, 1n, timespecBytes, null) > 0;
+}
+
+/** Drops pending waits on `id` (no-op when no poller exists yet). */
+export function forget(interest: Interest, id: number): void {
+  instance?.forget(interest, id);
+}
+
+/**
+ * Whether read and write waits on `fd` keep the process alive, like `Deno.Conn`'s
+ * `ref`/`unref`. Exit waits always do. A new fd starts referenced.
+ */
+export function setRef(fd: number, ref: boolean): void {
+  if (ref === !unrefd.has(fd)) return;
+  if (ref) unrefd.delete(fd);
+  else unrefd.add(fd);
+  instance?.refChanged(fd, ref);
+}
+
 abstract class BasePoller implements Poller {
   #waiters = new Map<string, Waiter>();
+  /** How many waiters keep the process alive. */
+  #refs = 0;
   #running = false;
 
-  wait(interest: Interest, id: number): Promise<boolean> {
+  /** Whether a wait that keeps the process alive (somebody waits) is pending. */
+  get busy(): boolean {
+    return this.#refs > 0;
+  }
+
+  wait(interest: Interest, id: number): Promise<Readiness> {
     const key = `${interest}:${id}`;
     const existing = this.#waiters.get(key);
     if (existing) return existing.promise;
-    let resolve!: (ready: boolean) => void;
-    const promise = new Promise<boolean>((r) => resolve = r);
-    this.#waiters.set(key, { promise, resolve });
-    this.arm(interest, id);
-    if (!this.#running) this.#run();
+    // Arm first: a failure leaves nothing registered, so nothing stale keeps us running.
+    if (this.arm(interest, id)) return Promise.resolve("ready");
+    let resolve!: (ready: Readiness) => void;
+    const promise = new Promise<Readiness>((r) => resolve = r);
+    const fd = interest === "exit" ? -1 : id;
+    this.#waiters.set(key, { promise, resolve, fd });
+    if (!unrefd.has(fd)) this.#refs++;
+    this.#start();
     return promise;
   }
 
   forget(interest: Interest, id: number): void {
-    const key = `${interest}:${id}`;
-    const waiter = this.#waiters.get(key);
     this.disarm(interest, id);
-    if (!waiter) return;
-    this.#waiters.delete(key);
-    waiter.resolve(false);
-    if (this.#waiters.size === 0 && this.#running) this.wake();
+    this.#settle(`${interest}:${id}`, "cancelled");
   }
 
-  protected ready(interest: Interest, id: number): void {
-    const key = `${interest}:${id}`;
+  refChanged(fd: number, ref: boolean): void {
+    for (const waiter of this.#waiters.values()) {
+      if (waiter.fd === fd) this.#refs += ref ? 1 : -1;
+    }
+    if (ref) this.#start();
+    else this.#maybeStop();
+  }
+
+  protected ready(interest: Interest, id: number, how: Readiness = "ready"): void {
+    this.#settle(`${interest}:${id}`, how);
+  }
+
+  #settle(key: string, how: Readiness): void {
     const waiter = this.#waiters.get(key);
     if (!waiter) return;
     this.#waiters.delete(key);
-    waiter.resolve(true);
+    if (!unrefd.has(waiter.fd)) this.#refs--;
+    waiter.resolve(how);
+    if (how === "cancelled") this.#maybeStop();
+  }
+
+  #maybeStop(): void {
+    if (this.#refs === 0 && this.#running) this.wake();
+  }
+
+  #start(): void {
+    if (this.#running || this.#refs === 0) return;
+    this.#running = true;
+    this.#run();
   }
 
   async #run(): Promise<void> {
-    this.#running = true;
     try {
-      while (this.#waiters.size > 0) await this.poll();
-    } catch (error) {
-      for (const waiter of this.#waiters.values()) waiter.resolve(false);
-      this.#waiters.clear();
-      throw error;
+      while (this.#refs > 0) await this.poll();
     } finally {
       this.#running = false;
     }
+    // A waiter may have come while the last wait was returning.
+    this.#start();
   }
 
-  /** Registers interest in one readiness event (one-shot). */
-  protected abstract arm(interest: Interest, id: number): void;
+  /**
+   * Registers interest in one readiness event (one-shot); true when it is ready already
+   * (nothing is registered then). Throws a `PtyError`.
+   */
+  protected abstract arm(interest: Interest, id: number): boolean;
   /** Drops a registration; a no-op when there is none. */
   protected abstract disarm(interest: Interest, id: number): void;
   /** Blocks (off the main thread) until something is ready, then calls `ready` for each. */
@@ -120,12 +228,21 @@ class EpollPoller extends BasePoller {
     super();
     const { libc: c } = libc();
     this.#epfd = c.epoll_create1!(EPOLL_CLOEXEC);
+    if (this.#epfd < 0) throw new PtyError("Cannot create the poller", "epoll_create1", errno());
     this.#wakefd = c.eventfd!(0, EFD_CLOEXEC_NONBLOCK);
-    if (this.#epfd < 0 || this.#wakefd < 0) {
-      throw new Error(`Cannot create the poller: errno ${errno()}`);
+    let failed = this.#wakefd < 0 ? "eventfd" : "";
+    if (!failed) {
+      this.#ctlSet(this.#wakefd, EPOLLIN);
+      if (c.epoll_ctl!(this.#epfd, EPOLL_CTL_ADD, this.#wakefd, this.#ctl) < 0) {
+        failed = "epoll_ctl";
+      }
     }
-    this.#ctlSet(this.#wakefd, EPOLLIN);
-    c.epoll_ctl!(this.#epfd, EPOLL_CTL_ADD, this.#wakefd, this.#ctl);
+    if (failed) {
+      const code = errno();
+      if (this.#wakefd >= 0) c.close(this.#wakefd);
+      c.close(this.#epfd);
+      throw new PtyError("Cannot create the poller", failed, code);
+    }
   }
 
   #ctlSet(fd: number, events: number): void {
@@ -139,25 +256,27 @@ class EpollPoller extends BasePoller {
     let pidfd = this.#pidfds.get(id);
     if (pidfd === undefined) {
       pidfd = Number(libc().libc.syscall!(SYS_pidfd_open, BigInt(id), 0n));
-      if (pidfd < 0) {
-        throw new Error(`Cannot watch process ${id}: pidfd_open failed with errno ${errno()}`);
-      }
+      if (pidfd < 0) throw new PtyError(`Cannot watch process ${id}`, "pidfd_open", errno());
       this.#pidfds.set(id, pidfd);
       this.#pidByFd.set(pidfd, id);
     }
     return pidfd;
   }
 
-  protected arm(interest: Interest, id: number): void {
+  protected arm(interest: Interest, id: number): boolean {
     const fd = this.#fdFor(interest, id);
     const previous = this.#armed.get(fd);
     const mask = (previous ?? 0) | (interest === "write" ? EPOLLOUT : EPOLLIN);
     this.#ctlSet(fd, mask | EPOLLONESHOT);
     const op = previous === undefined ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
     if (libc().libc.epoll_ctl!(this.#epfd, op, fd, this.#ctl) < 0) {
-      throw new Error(`Cannot wait for fd ${fd}: epoll_ctl failed with errno ${errno()}`);
+      const code = errno();
+      // A pidfd nobody can watch is closed at once rather than kept for a later wait.
+      if (previous === undefined && interest === "exit") this.disarm(interest, id);
+      throw new PtyError(`Cannot wait for fd ${fd}`, "epoll_ctl", code);
     }
     this.#armed.set(fd, mask);
+    return false;
   }
 
   protected disarm(interest: Interest, id: number): void {
@@ -190,9 +309,9 @@ class EpollPoller extends BasePoller {
     if (mask === undefined) return;
     // One-shot: the registration is now disabled until re-armed.
     this.#armed.set(fd, 0);
+    // EPOLLHUP/EPOLLERR: for a read, EIO or EOF is waiting; a write cannot make progress.
     const hangup = (events & ~(EPOLLIN | EPOLLOUT)) !== 0;
     const readable = (events & EPOLLIN) !== 0 || hangup;
-    const writable = (events & EPOLLOUT) !== 0 || hangup;
     let pending = 0;
     const pid = this.#pidByFd.get(fd);
     if (pid !== undefined) {
@@ -200,7 +319,11 @@ class EpollPoller extends BasePoller {
       return;
     }
     if (mask & EPOLLIN) readable ? this.ready("read", fd) : (pending |= EPOLLIN);
-    if (mask & EPOLLOUT) writable ? this.ready("write", fd) : (pending |= EPOLLOUT);
+    if (mask & EPOLLOUT) {
+      if (events & EPOLLOUT) this.ready("write", fd);
+      else if (hangup) this.ready("write", fd, "hangup");
+      else pending |= EPOLLOUT;
+    }
     if (pending) {
       this.#ctlSet(fd, pending | EPOLLONESHOT);
       libc().libc.epoll_ctl!(this.#epfd, EPOLL_CTL_MOD, fd, this.#ctl);
@@ -224,6 +347,7 @@ const EV_ADD = 0x1;
 const EV_DELETE = 0x2;
 const EV_ONESHOT = 0x10;
 const EV_CLEAR = 0x20;
+const EV_EOF = 0x8000;
 const NOTE_EXIT = 0x80000000;
 const NOTE_TRIGGER = 0x01000000;
 const KEVENT_SIZE = 32;
@@ -239,9 +363,7 @@ class KqueuePoller extends BasePoller {
   constructor() {
     super();
     this.#kq = libc().libc.kqueue!();
-    if (this.#kq < 0) {
-      throw new Error(`Cannot create the poller: kqueue failed with errno ${errno()}`);
-    }
+    if (this.#kq < 0) throw new PtyError("Cannot create the poller", "kqueue", errno());
     this.#apply(WAKE_IDENT, EVFILT_USER, EV_ADD | EV_CLEAR, 0);
   }
 
@@ -256,15 +378,15 @@ class KqueuePoller extends BasePoller {
     return libc().libc.kevent!(this.#kq, this.#change, 1, this.#none, 0, this.#zero);
   }
 
-  protected arm(interest: Interest, id: number): void {
+  protected arm(interest: Interest, id: number): boolean {
     const [filter, fflags] = interest === "read"
       ? [EVFILT_READ, 0]
       : interest === "write"
       ? [EVFILT_WRITE, 0]
       : [EVFILT_PROC, NOTE_EXIT];
-    if (this.#apply(id, filter, EV_ADD | EV_ONESHOT, fflags) < 0 && interest === "exit") {
-      this.ready("exit", id); // ESRCH: the process has already exited
-    }
+    if (this.#apply(id, filter, EV_ADD | EV_ONESHOT, fflags) >= 0) return false;
+    if (interest === "exit") return true; // ESRCH: the process has already exited
+    throw new PtyError(`Cannot wait for fd ${id}`, "kevent", errno());
   }
 
   protected disarm(interest: Interest, id: number): void {
@@ -290,8 +412,10 @@ class KqueuePoller extends BasePoller {
       const ident = Number(view.getBigUint64(i * KEVENT_SIZE, true));
       const filter = view.getInt16(i * KEVENT_SIZE + 8, true);
       if (filter === EVFILT_READ) this.ready("read", ident);
-      else if (filter === EVFILT_WRITE) this.ready("write", ident);
-      else if (filter === EVFILT_PROC) this.ready("exit", ident);
+      else if (filter === EVFILT_WRITE) {
+        const eof = (view.getUint16(i * KEVENT_SIZE + 10, true) & EV_EOF) !== 0;
+        this.ready("write", ident, eof ? "hangup" : "ready");
+      } else if (filter === EVFILT_PROC) this.ready("exit", ident);
     }
   }
 

@@ -7,7 +7,7 @@
 import type { ExitStatus } from "../expect/channel.ts";
 import type { TerminalSize } from "../expect/interact.ts";
 import { errno, errnoCode, libc, platform } from "./_libc.ts";
-import { poller } from "./_poller.ts";
+import { forget, setRef, waitFor, waitNow } from "./_poller.ts";
 import {
   controlCharacters,
   getEcho,
@@ -39,6 +39,17 @@ export interface CloseOptions {
 export type SignalLike = Deno.Signal | number;
 
 const READ_SIZE = 64 * 1024;
+/**
+ * How long a read waits on the spot, on the main thread, when output is expected (data just
+ * came, or we just wrote): the peer's next bytes usually follow within tens of µs, and this
+ * saves the hop to the poller's thread. A silent peer costs one such wait per burst. Each
+ * process adapts its budget between these bounds: a reply that came soon after the budget
+ * ran out doubles it (a loaded machine), a peer that stayed silent long halves it.
+ */
+const SPOT_MIN_US = 200;
+const SPOT_MAX_US = 4_000;
+/** A reply later than this after a missed spot wait means the peer was really silent. */
+const SILENT_MS = 50;
 // Reads are synchronous on the main thread, so one buffer serves every pty.
 const readBuffer = new Uint8Array(READ_SIZE);
 
@@ -70,10 +81,15 @@ export class PtyProcess implements AsyncDisposable {
   /** Bytes typed into the child's terminal. Closing it does not close the pty. */
   readonly writable: WritableStream<Uint8Array>;
   #fd: number;
+  #fdClosed = false;
+  #closeCalled = false;
   #status: ExitStatus | undefined;
   #closing: Promise<ExitStatus> | undefined;
   #exitWaiter: Promise<ExitStatus> | undefined;
   #cancelled = false;
+  /** Output is expected soon: the last read returned data, or we wrote since. */
+  #lively = false;
+  #spotUs = 500;
 
   /**
    * Wraps a started child. Use `spawnProcess()` or `spawn()` instead of calling this.
@@ -100,19 +116,47 @@ export class PtyProcess implements AsyncDisposable {
 
   /** Whether `close()` has been called. */
   get closed(): boolean {
-    return this.#closing !== undefined;
+    return this.#closeCalled;
+  }
+
+  /**
+   * Lets a pending read of `readable` keep the process alive again (the default), like
+   * `Deno.Conn.ref()`.
+   */
+  ref(): void {
+    if (!this.#fdClosed) setRef(this.#fd, true);
+  }
+
+  /**
+   * Stops a pending read of `readable` from keeping the process alive, like
+   * `Deno.Conn.unref()`: a script that leaves a read pending (an `expect()` that timed out)
+   * still exits when it ends. While unreferenced, a pending read is not watched at all, so it
+   * completes only after {@linkcode PtyProcess.ref}. Sessions call both around their waits.
+   */
+  unref(): void {
+    if (!this.#fdClosed) setRef(this.#fd, false);
   }
 
   async #pull(controller: ReadableStreamDefaultController<Uint8Array<ArrayBuffer>>): Promise<void> {
     const { libc: c } = libc();
     for (;;) {
       if (this.#cancelled) return;
-      if (this.#closing) return controller.close();
+      if (this.#fdClosed) return controller.close();
       const n = Number(c.read(this.#fd, readBuffer, BigInt(READ_SIZE)));
-      if (n > 0) return controller.enqueue(readBuffer.slice(0, n));
+      if (n > 0) {
+        this.#lively = true;
+        return controller.enqueue(readBuffer.slice(0, n));
+      }
       const code = n === 0 ? EIO() : errno();
       if (code === EAGAIN()) {
-        await poller().wait("read", this.#fd);
+        // At most one wait on the spot per chunk: a readiness that yields no data (a
+        // hang-up) goes to the poller, never round this loop again.
+        const spot = this.#lively ? waitNow(this.#fd, this.#spotUs) : undefined;
+        this.#lively = false;
+        if (spot) continue;
+        const since = performance.now();
+        await waitFor("read", this.#fd);
+        if (spot === false) this.#adapt(performance.now() - since);
       } else if (code === EIO()) {
         // EIO: every slave fd is closed. Report EOF only with the exit status known.
         await this.wait();
@@ -123,28 +167,47 @@ export class PtyProcess implements AsyncDisposable {
     }
   }
 
+  /** Tunes the spot budget after a missed spot wait whose output came `ms` later. */
+  #adapt(ms: number): void {
+    if (ms < SPOT_MAX_US / 1000) this.#spotUs = Math.min(this.#spotUs * 2, SPOT_MAX_US);
+    else if (ms > SILENT_MS) this.#spotUs = Math.max(this.#spotUs / 2, SPOT_MIN_US);
+  }
+
   async #write(chunk: Uint8Array): Promise<void> {
     const { libc: c } = libc();
     const bytes = chunk.buffer instanceof ArrayBuffer
       ? chunk as Uint8Array<ArrayBuffer>
       : chunk.slice();
     let offset = 0;
+    let hungUp = false;
     while (offset < bytes.length) {
-      if (this.#closing) throw new PtyError("Cannot write to the pty", "write", errnoCode("EBADF"));
+      if (this.#fdClosed) {
+        throw new PtyError("Cannot write to the pty", "write", errnoCode("EBADF"));
+      }
       const n = Number(c.write(this.#fd, bytes.subarray(offset), BigInt(bytes.length - offset)));
       if (n >= 0) {
         offset += n;
+        this.#lively = true;
         continue;
       }
       const code = errno();
-      if (code === EAGAIN()) await poller().wait("write", this.#fd);
+      if (code === EAGAIN() && hungUp) {
+        // Nobody has the terminal open: what it holds will never be read.
+        throw new PtyError(
+          `Cannot write to the pty, which is hung up (no process has its terminal open; ` +
+            `${offset} of ${bytes.length} bytes written)`,
+          "write",
+          EIO(),
+        );
+      }
+      if (code === EAGAIN()) hungUp = await waitFor("write", this.#fd) === "hangup";
       else if (code !== EINTR()) throw new PtyError("Cannot write to the pty", "write", code);
     }
   }
 
   #forgetReads(): void {
     this.#cancelled = true;
-    poller().forget("read", this.#fd);
+    if (!this.#fdClosed) forget("read", this.#fd);
   }
 
   /**
@@ -223,7 +286,7 @@ export class PtyProcess implements AsyncDisposable {
       throw new PtyError(`Cannot wait for process ${this.pid}`, "waitpid", code);
     }
     this.#status = decodeStatus(raw[0]);
-    poller().forget("exit", this.pid);
+    forget("exit", this.pid);
     return true;
   }
 
@@ -235,47 +298,85 @@ export class PtyProcess implements AsyncDisposable {
    */
   wait(): Promise<ExitStatus> {
     if (this.#reap()) return Promise.resolve(this.#status!);
-    this.#exitWaiter ??= (async () => {
-      while (!this.#reap()) {
-        if (!await poller().wait("exit", this.pid) && this.#status) break;
-      }
-      return this.#status!;
-    })();
+    // Shared by concurrent callers, but never kept once settled: a failure is that call's.
+    this.#exitWaiter ??= this.#waitExit().finally(() => this.#exitWaiter = undefined);
     return this.#exitWaiter;
+  }
+
+  async #waitExit(): Promise<ExitStatus> {
+    while (!this.#reap()) await waitFor("exit", this.pid);
+    return this.#status!;
   }
 
   /**
    * Closes the pty and ends the child: closing the master hangs up the terminal (the
-   * kernel sends SIGHUP); a child still alive after `grace` ms gets SIGHUP, then SIGTERM,
-   * then (with `force`) SIGKILL, each sent to its whole process group. Pending reads end,
-   * pending writes fail. Safe to call more than once.
+   * kernel sends SIGHUP); while the child or any other member of its process group is still
+   * there after `grace` ms, the group gets SIGHUP, then SIGTERM, then (with `force`) SIGKILL.
+   * So a job that ignored the hangup and outlived the child is ended too. Pending reads end,
+   * pending writes fail. Safe to call more than once; after a refusal (`force: false`) a
+   * later call tries again.
    *
    * @param options `force` and `grace`.
    * @returns The exit status.
    * @throws {PtyError} When `force` is false and the child survives SIGTERM.
    */
   close(options: CloseOptions = {}): Promise<ExitStatus> {
-    this.#closing ??= this.#close(options.force ?? true, options.grace ?? 100);
+    this.#closeCalled = true;
+    this.#closing ??= this.#close(options.force ?? true, options.grace ?? 100).catch((error) => {
+      this.#closing = undefined;
+      throw error;
+    });
     return this.#closing;
   }
 
   async #close(force: boolean, grace: number): Promise<ExitStatus> {
-    const p = poller();
-    p.forget("read", this.#fd);
-    p.forget("write", this.#fd);
-    libc().libc.close(this.#fd);
-    const steps: (number | null)[] = [null, 1, 15, force ? 9 : null];
-    for (const [i, signal] of steps.entries()) {
-      if (i > 0 && signal === null) break;
-      if (signal !== null) libc().libc.kill(-this.pid, signal);
-      if (await this.#exitWithin(signal === 9 ? 10_000 : grace)) return this.#status!;
+    if (!this.#fdClosed) {
+      this.#fdClosed = true;
+      forget("read", this.#fd);
+      forget("write", this.#fd);
+      setRef(this.#fd, true);
+      libc().libc.close(this.#fd);
     }
-    p.forget("exit", this.pid);
+    let done = await this.#settled(grace);
+    for (const signal of force ? [1, 15, 9] : [1, 15]) {
+      if (done) break;
+      this.#signalGroup(signal);
+      done = await this.#settled(signal === 9 && !this.#status ? 10_000 : grace);
+    }
+    if (this.#status) return this.#status;
+    forget("exit", this.pid);
     throw new PtyError(
       `Cannot close process ${this.pid}: it ignored SIGHUP and SIGTERM; pass { force: true }`,
       "kill",
       errnoCode("EAGAIN"),
     );
+  }
+
+  /** Sends `signal` to the child's process group while it may have members. */
+  #signalGroup(signal: number): void {
+    if (this.#status && !this.#groupAlive()) return;
+    libc().libc.kill(-this.pid, signal);
+  }
+
+  /**
+   * Whether the child's process group still has members. Only asked once the child is
+   * reaped: its pid stays allocated, and cannot be reused, while it names a live group.
+   */
+  #groupAlive(): boolean {
+    return libc().libc.kill(-this.pid, 0) === 0;
+  }
+
+  /** Whether, within `ms`, the child is reaped and its process group is empty. */
+  async #settled(ms: number): Promise<boolean> {
+    const deadline = Date.now() + ms;
+    if (!await this.#exitWithin(ms)) return false;
+    // Nothing notifies us when non-children exit: look, with a back-off up to 16 ms.
+    for (let delay = 1; this.#groupAlive(); delay = Math.min(delay * 2, 16)) {
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(delay, left)));
+    }
+    return true;
   }
 
   async #exitWithin(ms: number): Promise<boolean> {
@@ -291,7 +392,7 @@ export class PtyProcess implements AsyncDisposable {
   }
 
   #ensureOpen(what: string): void {
-    if (this.#closing) {
+    if (this.#fdClosed) {
       throw new PtyError(`Cannot ${what} a closed pty`, "ioctl", errnoCode("EBADF"));
     }
   }
