@@ -173,9 +173,13 @@ export class ScreenPattern extends CustomPattern<ScreenMatch> {
       },
       dispose: remove,
       recheckIn: (now) => {
-        if (ms === undefined) return undefined;
-        const left = since + ms - now;
-        return left > 0 ? left : undefined;
+        // Output still queued: look again once the flood allowance has passed.
+        if (screen.pending > 0) return Math.max(0, looked + BEHIND_MS - now);
+        // Only a hit waiting to be stable needs a timer (new output nudges the rest). Once
+        // its time has passed (timers fire late or early by a millisecond), check at once:
+        // returning nothing here would leave the call waiting for output that never comes.
+        if (ms === undefined || hit === null || found !== screen.version) return undefined;
+        return Math.max(0, since + ms - now);
       },
       report: () => this.#report(screen, context),
     };

@@ -172,3 +172,26 @@ Deno.test("the screen has caught up when any expect() returns, stream patterns i
   await session.expect("done");
   deepStrictEqual(screen.lines(), ["row 45", "row 46", "row 47", "row 48", "row 49", "done"]);
 });
+
+Deno.test("settled: a check just short of the quiet period still gets a recheck after it", async () => {
+  // Timers fire a millisecond early or late: a check may find the screen 0.5 ms short of
+  // stable and the next schedule may come after the period ended. It must ask for a check
+  // at once, not nothing (which left the call waiting for output that never came).
+  await using session = new Session(new FakeChannel([{ hold: true }]));
+  const screen = attachScreen(session, { cols: 10, rows: 2 });
+  await screen.write("same");
+  const matcher = onScreen("same", { settled: 60 }).start({
+    session,
+    started: 1_000,
+    redact: (t) => t,
+    recheck: () => {},
+  });
+  try {
+    strictEqual(matcher.check(1_000), null); // shown since the call started, 0 ms ago
+    strictEqual(matcher.check(1_059.5), null); // 0.5 ms short
+    strictEqual(matcher.recheckIn?.(1_060.5), 0); // the period passed meanwhile: at once
+    ok(matcher.check(1_060.5) !== null);
+  } finally {
+    matcher.dispose?.();
+  }
+});
