@@ -8,6 +8,7 @@
  * dexpect run [--timeout MS] [--expect PATTERN --send TEXT]... -- CMD ARGS...
  * dexpect chat FILE
  * dexpect serve [--port N] [--hostname 127.0.0.1] -- CMD ARGS...
+ * dexpect batch --inventory FILE --dialogue FILE [--out FILE] [--concurrency N] ...
  * ```
  *
  * Exit codes: 0 success; the child's code for `spawn`/`run`; 1 a pattern timed out;
@@ -33,6 +34,8 @@ import type { SessionObserver } from "./expect/observers.ts";
 import type { Session } from "./expect/session.ts";
 import { Telnet } from "./telnet/client.ts";
 import { serve } from "./telnet/server.ts";
+import { runBatchJob } from "./fleet/job.ts";
+import { parseShard, type Shard, shardFromEnv } from "./fleet/shard.ts";
 
 export type { ExitStatus };
 
@@ -54,6 +57,7 @@ Usage:
   dexpect run [--timeout MS] [--expect PATTERN --send TEXT]... -- CMD ARGS...
   dexpect chat FILE
   dexpect serve [--port N] [--hostname 127.0.0.1] -- CMD ARGS...
+  dexpect batch --inventory FILE --dialogue FILE [--out FILE] [--concurrency N] ...
   dexpect COMMAND --help
 
 Options:
@@ -108,6 +112,28 @@ local testing. Listens on 127.0.0.1 unless --hostname is given explicitly. Ctrl-
 
   --port N         port to listen on (default 2323; 0 picks a free one)
   --hostname ADDR  address to listen on (default 127.0.0.1)
+`,
+  batch: `Usage: dexpect batch --inventory FILE --dialogue FILE [options]
+
+Runs a dialogue file (see dexpect chat --help) on every device of an inventory: CSV with a
+header row or JSON Lines, one device per row with a host column, an optional port, and
+any other columns as \${variables}. A dialogue without connect/spawn connects to
+host:port over Telnet. \${env:NAME} sends the environment variable NAME as a secret.
+
+  --out FILE            results, one JSON line per device as it ends (default: stdout)
+  --resume              skip devices already ok in --out and keep their lines
+  --concurrency N       devices at once (default 100)
+  --rate N/s            connection attempts per second (default: no limit)
+  --timeout MS          deadline of each expect (default 30000; the dialogue's wins)
+  --deadline MS         each device's overall deadline (default 120000)
+  --retries N           retries of connection failures, with backoff (default 2)
+  --shard I/N           run shard I (0-based) of N; default from JOB_COMPLETION_INDEX and
+                        DEXPECT_SHARD_COUNT (Kubernetes) or SLURM_ARRAY_TASK_* (Slurm)
+  --log-dir DIR         write each device's KEY.log and KEY.cast (asciicast) there
+  --progress-interval MS  how often progress is shown (default 250 on a terminal, 5000)
+
+Ctrl-C stops taking devices and lets those in flight finish; a second Ctrl-C interrupts
+them. Exit code: 0 when every device is ok, 1 when any failed, 130 when stopped.
 `,
   spawn: `Usage: dexpect spawn [--log FILE] [--record FILE.cast] -- CMD ARGS...
 
@@ -415,12 +441,87 @@ async function serveCommand(args: string[]): Promise<number> {
   return ExitCode.ok;
 }
 
+/** A number option: `undefined` when absent; a usage error unless it is a number >= `min`. */
+function numberOption(name: string, value: string | undefined, min = 0): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < min) {
+    throw new UsageError(`--${name} takes a number >= ${min}, not "${value}"`);
+  }
+  return n;
+}
+
+async function batchCommand(args: string[]): Promise<number> {
+  const { values } = parse(args, {
+    inventory: { type: "string" },
+    dialogue: { type: "string" },
+    out: { type: "string" },
+    resume: { type: "boolean" },
+    concurrency: { type: "string" },
+    rate: { type: "string" },
+    deadline: { type: "string" },
+    timeout: { type: "string" },
+    retries: { type: "string" },
+    shard: { type: "string" },
+    "log-dir": { type: "string" },
+    "progress-interval": { type: "string" },
+  });
+  if (!values.inventory || !values.dialogue) {
+    throw new UsageError("batch needs --inventory FILE and --dialogue FILE");
+  }
+  if (values.resume && !values.out) throw new UsageError("--resume needs --out FILE");
+  const rate = /^\s*([\d.]+)\s*(\/s)?\s*$/.exec(values.rate ?? "0")?.[1];
+  let shard: Shard | undefined;
+  try {
+    shard = values.shard ? parseShard(values.shard) : shardFromEnv(Deno.env.toObject());
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const stop = new AbortController();
+  const cancel = new AbortController();
+  const interrupt = () => {
+    if (stop.signal.aborted) return cancel.abort();
+    stop.abort();
+    console.error("\nStopping: the devices in flight finish (Ctrl-C again interrupts them)");
+  };
+  Deno.addSignalListener("SIGINT", interrupt);
+  try {
+    const summary = await runBatchJob({
+      inventory: values.inventory,
+      task: values.dialogue,
+      env: Deno.env.toObject(),
+      out: values.out,
+      resume: values.resume ?? false,
+      shard,
+      logDir: values["log-dir"],
+      concurrency: numberOption("concurrency", values.concurrency, 1),
+      rate: values.rate === undefined ? undefined : numberOption("rate", rate ?? values.rate, 1e-6),
+      deadline: numberOption("deadline", values.deadline, 1),
+      timeout: numberOption("timeout", values.timeout),
+      retries: numberOption("retries", values.retries),
+      signal: stop.signal,
+      cancel: cancel.signal,
+      progress: {
+        write: (text) => void Deno.stderr.writeSync(encoder.encode(text)),
+        tty: Deno.stderr.isTerminal(),
+        interval: numberOption("progress-interval", values["progress-interval"], 10),
+      },
+      onResult: values.out ? undefined : (result) => console.log(JSON.stringify(result)),
+    });
+    if (summary.stopped) return 130;
+    return summary.ok ? ExitCode.ok : 1;
+  } finally {
+    Deno.removeSignalListener("SIGINT", interrupt);
+  }
+}
+
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   telnet: telnetCommand,
   spawn: spawnCommand,
   run: runCommand,
   chat: chatCommand,
   serve: serveCommand,
+  batch: batchCommand,
 };
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,0 +1,271 @@
+// Copyright the dexpect authors. MIT license.
+/**
+ * Dialogue files as a batch's work: the adapter between a fleet and the dialogue runner of
+ * `dexpect chat` (`parseChat`/`runChat`). It fills in each device's variables, opens the
+ * device's session through the batch (rate limit, retries, deadline), and reports the step
+ * that failed.
+ *
+ * Variables, as this adapter reads them:
+ *
+ * - `${name}`: the device's `name` column (any column; `${host}`, `${port}` (23 when the row
+ *   has none) and `${key}` always exist). Values are inserted as data: a value never adds a
+ *   step, ends a quote or becomes regex syntax.
+ * - `${env:NAME}`: a secret, from the environment variable `NAME` (never from the inventory),
+ *   allowed in `send` and `sendline` steps only. It is sent with `{ secret: true }`, so logs,
+ *   recordings and error messages show `***`, and results redact it.
+ *
+ * A dialogue with no `connect` or `spawn` step connects to the device's `host` and `port`
+ * first, over Telnet.
+ *
+ * @module
+ */
+import { type ChatStep, parseChat, runChat } from "../expect/chat.ts";
+import type { SendOptions } from "../expect/options.ts";
+import { EOF } from "../expect/patterns.ts";
+import type { Session } from "../expect/session.ts";
+import { PtySession } from "../pty/session.ts";
+import type { DeviceContext, Target, TaskOutcome } from "./batch.ts";
+import type { Device } from "./inventory.ts";
+
+/** Options of {@linkcode Dialogue.parse}. */
+export interface DialogueParseOptions {
+  /**
+   * Where `${env:NAME}` secrets come from.
+   *
+   * @default {{}}
+   */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+const REFERENCE = /\$\{(env:)?([A-Za-z_][\w.-]*)\}/g;
+const OPEN_LINE = /^\s*(spawn|connect)\b/m;
+const SENTINEL = /\uE000(\d+)\uE001/g;
+
+/**
+ * A dialogue file ready to run on many devices: what {@linkcode runBatch} takes besides a
+ * TypeScript task.
+ *
+ * @example A dialogue over a mock device
+ * ```ts
+ * import { Dialogue } from "./dialogue.ts";
+ * import { runBatch } from "./batch.ts";
+ * import { serve } from "../telnet/server.ts";
+ * import assert from "node:assert/strict";
+ *
+ * await using device = serve({
+ *   timeout: 5_000,
+ *   handler: async (s) => {
+ *     await s.send("login: ");
+ *     await s.expect("admin\r\n");
+ *     await s.send("router> ");
+ *   },
+ * });
+ * const dialogue = Dialogue.parse("expect login:\nsendline ${user}\nexpect router>\n");
+ * const inventory = [{
+ *   key: "r1", host: "127.0.0.1", port: device.addr.port, vars: { user: "admin" }, row: 2,
+ * }];
+ * for await (const result of runBatch(inventory, dialogue)) assert.equal(result.status, "ok");
+ * ```
+ */
+export class Dialogue {
+  /** The dialogue's text, as written. */
+  readonly text: string;
+  /** The values of its `${env:NAME}` secrets. */
+  readonly secrets: readonly string[];
+  readonly #env: ReadonlyMap<string, string>;
+  readonly #opens: boolean;
+
+  private constructor(text: string, env: ReadonlyMap<string, string>) {
+    this.text = text;
+    this.#env = env;
+    this.secrets = [...env.values()];
+    this.#opens = OPEN_LINE.test(text);
+  }
+
+  /**
+   * Checks a dialogue file and reads its secrets from the environment.
+   *
+   * @param text The file's contents (the `dexpect chat` format, with variables).
+   * @param options Where secrets come from.
+   * @returns The dialogue.
+   * @throws {SyntaxError} Naming the line, when a step does not parse or a secret is used
+   *   outside `send`/`sendline`.
+   * @throws {ReferenceError} When a secret's environment variable is not set.
+   *
+   * @example Parse with a secret
+   * ```ts
+   * import { Dialogue } from "./dialogue.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const d = Dialogue.parse("expect Password:\nsendline ${env:PW}\n", { env: { PW: "s3" } });
+   * assert.deepEqual(d.secrets, ["s3"]);
+   * ```
+   */
+  static parse(text: string, options: DialogueParseOptions = {}): Dialogue {
+    if (/[\uE000\uE001]/.test(text)) {
+      throw new SyntaxError("Cannot read the dialogue: it holds the characters U+E000/U+E001");
+    }
+    const env = new Map<string, string>();
+    text.split(/\r?\n/).forEach((line, i) => {
+      if (/^\s*#/.test(line)) return;
+      for (const [, isEnv, name] of line.matchAll(REFERENCE)) {
+        if (!isEnv) continue;
+        if (!/^\s*(send|sendline)\b/.test(line)) {
+          throw new SyntaxError(
+            `Cannot read line ${i + 1} of the dialogue: the secret \${env:${name}} can only ` +
+              "be sent (send, sendline)",
+          );
+        }
+        const value = options.env?.[name];
+        if (value === undefined) {
+          throw new ReferenceError(
+            `Cannot run the dialogue: line ${i + 1} uses the secret \${env:${name}}, but the ` +
+              `environment variable ${name} is not set`,
+          );
+        }
+        env.set(name, value);
+      }
+    });
+    const dialogue = new Dialogue(text, env);
+    // Fail now, not once per device, on a step that cannot parse whatever the values.
+    dialogue.#steps(() => "1");
+    return dialogue;
+  }
+
+  /**
+   * Runs the dialogue on one device of a batch (called by {@linkcode runBatch}).
+   *
+   * @param context The batch's view of the device: its variables, signal and opener.
+   * @returns The captures (none: today's format has no capture step) and a spawned
+   *   program's exit status.
+   * @throws {TimeoutError} When an `expect` times out.
+   * @throws {EOFError} When the output ends before an `expect` matched.
+   * @throws {ReferenceError} When the device's row lacks a variable the dialogue uses.
+   */
+  async run(context: DeviceContext): Promise<TaskOutcome> {
+    const steps = this.#steps((name) => variable(context.device, name));
+    const secrets = this.secrets;
+    const session = await runChat(steps, {
+      open: async (step) => markSecrets(await context.open(targetOf(step)), secrets),
+      onStep: (step) => void (context.step = describe(step)),
+    });
+    context.step = undefined;
+    if (!(session instanceof PtySession)) return {};
+    context.step = "end of program";
+    const end = await session.expect(EOF, { signal: context.signal });
+    context.step = undefined;
+    return end.exitStatus ? { exitStatus: end.exitStatus } : {};
+  }
+
+  /** Fills in variables (data as sentinels, resolved after parsing) and parses the steps. */
+  #steps(lookup: (name: string) => string): ChatStep[] {
+    const values: string[] = [];
+    const body = this.text.split(/\r?\n/).map((line) => {
+      if (/^\s*#/.test(line)) return line;
+      const inline = /^\s*(connect|timeout)\b/.test(line);
+      return line.replace(REFERENCE, (_, isEnv: string | undefined, name: string) => {
+        const value = isEnv ? this.#env.get(name)! : lookup(name);
+        if (inline) return word(value, name);
+        values.push(value);
+        return `\uE000${values.length - 1}\uE001`;
+      });
+    });
+    const text = this.#opens ? body.join("\n") : ["connect ${host} ${port}", ...body].join("\n");
+    const opened = this.#opens ? text : text.replace(
+      "connect ${host} ${port}",
+      `connect ${word(lookup("host"), "host")} ${word(lookup("port"), "port")}`,
+    );
+    const shift = this.#opens ? 0 : 1;
+    return parseChat(opened).map((step) => fill({ ...step, line: step.line - shift }, values));
+  }
+}
+
+/** A device's variable: a column, or `host`/`port`/`key`. */
+function variable(device: Device, name: string): string {
+  if (name === "port") return device.vars.port || String(device.port ?? 23);
+  if (name === "host") return device.host;
+  if (name === "key") return device.key;
+  const value = device.vars[name];
+  if (value === undefined) {
+    throw new ReferenceError(
+      `The dialogue uses \${${name}}, but the inventory row at line ${device.row} has no ` +
+        `"${name}" column`,
+    );
+  }
+  return value;
+}
+
+/** A value that must be one word (a host, a port, a timeout). */
+function word(value: string, name: string): string {
+  if (!/^[^\s"#]+$/.test(value)) {
+    throw new ReferenceError(`The value of \${${name}} (${JSON.stringify(value)}) is not one word`);
+  }
+  return value;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&");
+}
+
+function shellWord(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Puts the values back into the parsed step, each as data of the step's kind. */
+function fill(step: ChatStep, values: readonly string[]): ChatStep {
+  const put = (text: string, escape: (v: string) => string = (v) => v) =>
+    text.replace(SENTINEL, (_, i: string) => escape(values[Number(i)]));
+  switch (step.kind) {
+    case "spawn":
+      return { ...step, command: put(step.command, shellWord) };
+    case "send":
+    case "sendline":
+      return { ...step, text: put(step.text) };
+    case "expect":
+      return {
+        ...step,
+        pattern: typeof step.pattern === "string"
+          ? put(step.pattern)
+          : new RegExp(put(step.pattern.source, escapeRegExp), step.pattern.flags),
+      };
+    default:
+      return step;
+  }
+}
+
+function targetOf(step: Extract<ChatStep, { kind: "spawn" | "connect" }>): Target {
+  return step.kind === "spawn"
+    ? { kind: "spawn", command: step.command }
+    : { kind: "telnet", host: step.host, port: step.port };
+}
+
+/** The step as the results file names it; sent text is left out (it may be a secret). */
+function describe(step: ChatStep): string {
+  const where = step.line === 0 ? "connect" : `line ${step.line}`;
+  switch (step.kind) {
+    case "expect":
+      return `${where}: expect ${
+        typeof step.pattern === "string" ? JSON.stringify(step.pattern) : String(step.pattern)
+      }`;
+    case "connect":
+      return step.line === 0 ? where : `${where}: connect ${step.host} ${step.port}`;
+    case "timeout":
+      return `${where}: timeout ${step.ms}`;
+    default:
+      return `${where}: ${step.kind}`;
+  }
+}
+
+/** Makes every send that holds a secret value a `{ secret: true }` send. */
+function markSecrets(session: Session, secrets: readonly string[]): Session {
+  if (secrets.length === 0) return session;
+  const holds = (data: string | Uint8Array) =>
+    typeof data === "string" && secrets.some((s) => s !== "" && data.includes(s));
+  const send = session.send.bind(session);
+  const sendLine = session.sendLine.bind(session);
+  session.send = (data, options?: SendOptions) =>
+    send(data, holds(data) ? { ...options, secret: true } : options);
+  session.sendLine = (line = "", options?: SendOptions) =>
+    sendLine(line, holds(line) ? { ...options, secret: true } : options);
+  return session;
+}
