@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { parse as csvParse } from "npm:csv-parse@7.0.3/stream";
+import { Readable } from "node:stream";
+import { parse as csvParse } from "npm:csv-parse@7.0.3";
 
 /**
  * One device of an inventory.
@@ -173,9 +174,13 @@ async function* readCsv(
     max_record_size: max,
     cast: false,
   });
-  const rows = source.pipeThrough(parser as TransformStream<Uint8Array, unknown>);
+  // The Node stream API, piped: it holds back the file when records are not consumed (the
+  // WHATWG wrapper of csv-parse queues 1024 chunks and 1024 records).
+  const input = Readable.fromWeb(source as import("node:stream/web").ReadableStream);
+  input.on("error", (error) => parser.destroy(error));
+  input.pipe(parser);
   try {
-    for await (const item of rows) {
+    for await (const item of parser) {
       const { record, info } = item as { record: Record<string, string>; info: { lines: number } };
       yield deviceFromRow(record, info.lines);
     }
@@ -183,6 +188,10 @@ async function* readCsv(
     if (error instanceof SyntaxError) throw error;
     const message = error instanceof Error ? error.message : String(error);
     throw new SyntaxError(`Cannot read the CSV inventory: ${message}`, { cause: error });
+  } finally {
+    input.unpipe(parser);
+    input.destroy();
+    parser.destroy();
   }
 }
 
