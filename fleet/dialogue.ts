@@ -176,7 +176,26 @@ export class Dialogue {
       `connect ${word(lookup("host"), "host")} ${word(lookup("port"), "port")}`,
     );
     const shift = this.#opens ? 0 : 1;
-    return parseChat(opened).map((step) => fill({ ...step, line: step.line - shift }, values));
+    let steps: ChatStep[];
+    try {
+      steps = parseChat(opened);
+    } catch (error) {
+      throw this.#renumber(error, shift);
+    }
+    return steps.map((step) => fill({ ...step, line: step.line - shift }, values));
+  }
+
+  /** A parse error of the filled-in text, retold with the file's line number and text. */
+  #renumber(error: unknown, shift: number): unknown {
+    const m = error instanceof SyntaxError &&
+      /^Cannot read line (\d+) of the dialogue \(.*?\): (.*)$/s.exec(error.message);
+    if (!m) return error;
+    const line = Number(m[1]) - shift;
+    const text = this.text.split(/\r?\n/)[line - 1]?.trim() ?? "";
+    return new SyntaxError(
+      `Cannot read line ${line} of the dialogue (${JSON.stringify(text)}): ${m[2]}`,
+      { cause: error },
+    );
   }
 }
 
