@@ -34,7 +34,6 @@ import type { SessionObserver } from "./expect/observers.ts";
 import type { Session } from "./expect/session.ts";
 import { Telnet } from "./telnet/client.ts";
 import { serve } from "./telnet/server.ts";
-import { runBatchJob } from "./fleet/job.ts";
 import { parseShard, type Shard, shardFromEnv } from "./fleet/shard.ts";
 
 export type { ExitStatus };
@@ -477,6 +476,16 @@ async function batchCommand(args: string[]): Promise<number> {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+  const numbers = {
+    concurrency: numberOption("concurrency", values.concurrency, 1),
+    rate: values.rate === undefined ? undefined : numberOption("rate", rate ?? values.rate, 1e-6),
+    deadline: numberOption("deadline", values.deadline, 1),
+    timeout: numberOption("timeout", values.timeout),
+    retries: numberOption("retries", values.retries),
+  };
+  const interval = numberOption("progress-interval", values["progress-interval"], 10);
+  // Loaded on demand: only batch needs the CSV parser (an npm package).
+  const { runBatchJob } = await import("./fleet/job.ts");
   const stop = new AbortController();
   const cancel = new AbortController();
   const interrupt = () => {
@@ -494,17 +503,13 @@ async function batchCommand(args: string[]): Promise<number> {
       resume: values.resume ?? false,
       shard,
       logDir: values["log-dir"],
-      concurrency: numberOption("concurrency", values.concurrency, 1),
-      rate: values.rate === undefined ? undefined : numberOption("rate", rate ?? values.rate, 1e-6),
-      deadline: numberOption("deadline", values.deadline, 1),
-      timeout: numberOption("timeout", values.timeout),
-      retries: numberOption("retries", values.retries),
+      ...numbers,
       signal: stop.signal,
       cancel: cancel.signal,
       progress: {
         write: (text) => void Deno.stderr.writeSync(encoder.encode(text)),
         tty: Deno.stderr.isTerminal(),
-        interval: numberOption("progress-interval", values["progress-interval"], 10),
+        interval,
       },
       onResult: values.out ? undefined : (result) => console.log(JSON.stringify(result)),
     });

@@ -47,6 +47,32 @@ async function shell(s: TelnetServerSession, name: string): Promise<void> {
   }
 }
 
+/** The dialogue the tests run on the mock fleet; the password comes from FLEET_PW. */
+export const DIALOGUE: string = [
+  "# log in and read the version",
+  "timeout 400",
+  "expect login:",
+  "sendline ${user}",
+  "expect Password:",
+  "sendline ${env:FLEET_PW}",
+  'expect "router> "',
+  "sendline show version",
+  "expect /Version \\S+/",
+  "sendline exit",
+].join("\n");
+
+/** The kinds of device, in inventory order. */
+export const KINDS = ["good", "wrong", "slow", "drop", "refused"] as const;
+
+/** `perKind` devices of each kind, as CSV rows `name,host,port,user,kind`. */
+export function inventoryCsv(ports: MockFleetPorts, perKind: number): string {
+  const rows = ["name,host,port,user,kind"];
+  for (let i = 0; i < perKind; i++) {
+    for (const kind of KINDS) rows.push(`${kind}-${i},127.0.0.1,${ports[kind]},u${i},${kind}`);
+  }
+  return rows.join("\n") + "\n";
+}
+
 /** Starts the mock fleet; `slowMs` is how long slow devices stay silent. */
 export function mockFleet(options: { slowMs?: number } = {}): MockFleet {
   const slowMs = options.slowMs ?? 60_000;

@@ -6,31 +6,14 @@ import { Dialogue } from "../fleet/dialogue.ts";
 import type { Device } from "../fleet/inventory.ts";
 import { runBatchJob } from "../fleet/job.ts";
 import type { DeviceResult } from "../fleet/results.ts";
-import { mockFleet, type MockFleetPorts, PASSWORD } from "./_mock_fleet.ts";
-
-export const DIALOGUE = [
-  "# log in and read the version",
-  "timeout 400",
-  "expect login:",
-  "sendline ${user}",
-  "expect Password:",
-  "sendline ${env:FLEET_PW}",
-  'expect "router> "',
-  "sendline show version",
-  "expect /Version \\S+/",
-  "sendline exit",
-].join("\n");
-
-export const KINDS = ["good", "wrong", "slow", "drop", "refused"] as const;
-
-/** `perKind` devices of each kind, as CSV rows `name,host,port,user,kind`. */
-export function inventoryCsv(ports: MockFleetPorts, perKind: number): string {
-  const rows = ["name,host,port,user,kind"];
-  for (let i = 0; i < perKind; i++) {
-    for (const kind of KINDS) rows.push(`${kind}-${i},127.0.0.1,${ports[kind]},u${i},${kind}`);
-  }
-  return rows.join("\n") + "\n";
-}
+import {
+  DIALOGUE,
+  inventoryCsv,
+  KINDS,
+  mockFleet,
+  type MockFleetPorts,
+  PASSWORD,
+} from "./_mock_fleet.ts";
 
 const fast = { retries: 1, backoff: 5, maxBackoff: 10, connectTimeout: 2_000 };
 
