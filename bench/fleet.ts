@@ -1,0 +1,154 @@
+// A fleet benchmark: `dexpect batch` over 10 000 mock devices at concurrency 1 000.
+//   deno run -A bench/fleet.ts [--devices N] [--concurrency N] [--runs N]
+// The mock fleet (tests/_mock_fleet.ts) runs in a child process; every device logs in
+// (login, password, prompt), runs `show version` and exits: the dialogue of the tests.
+//
+// batch   runBatchJob: the CSV inventory streamed from a file, the dialogue file, results
+//         appended to a JSONL file (the CLI minus its argument parsing and progress line).
+// floor   the same bytes over raw Deno sockets at the same concurrency: no Telnet, no expect
+//         engine, no inventory or results file; byte search for each prompt.
+// Reported: wall time, devices/s, peak RSS of this process during the run (VmHWM, reset
+// before each run), and RSS per in-flight device ((peak - before) / concurrency), for each
+// run; the batch/floor time ratio as median and range over the runs.
+import { runBatchJob } from "../fleet/job.ts";
+import { DIALOGUE, PASSWORD } from "../tests/_mock_fleet.ts";
+import { median } from "./_util.ts";
+
+const arg = (name: string, fallback: number) => {
+  const at = Deno.args.indexOf(`--${name}`);
+  return at < 0 ? fallback : Number(Deno.args[at + 1]);
+};
+const DEVICES = arg("devices", 10_000);
+const CONCURRENCY = arg("concurrency", 1_000);
+const RUNS = arg("runs", 3);
+const encoder = new TextEncoder();
+const MiB = 1024 * 1024;
+
+function status(field: "VmRSS" | "VmHWM"): number {
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(Deno.readTextFileSync("/proc/self/status"));
+  return Number(m![1]) * 1024;
+}
+
+/** Resets VmHWM to the current RSS (Linux >= 4.0). */
+function resetPeak(): void {
+  Deno.writeTextFileSync("/proc/self/clear_refs", "5");
+}
+
+async function startFleet(): Promise<{ port: number; stop: () => Promise<void> }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("../tests/_mock_fleet.ts", import.meta.url).pathname],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const ports = JSON.parse((await lines.read()).value!);
+  return {
+    port: ports.good,
+    stop: async () => {
+      await child.stdin.close();
+      await lines.cancel().catch(() => {});
+      await child.status;
+    },
+  };
+}
+
+interface Run {
+  ms: number;
+  peak: number;
+  before: number;
+}
+
+async function measure(fn: () => Promise<void>): Promise<Run> {
+  // Settle what earlier runs left behind (sockets in TIME_WAIT, garbage) before measuring.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  resetPeak();
+  const before = status("VmRSS");
+  const start = performance.now();
+  await fn();
+  return { ms: performance.now() - start, peak: status("VmHWM"), before };
+}
+
+async function batch(dir: string): Promise<void> {
+  const summary = await runBatchJob({
+    inventory: `${dir}/inventory.csv`,
+    task: `${dir}/dialogue.chat`,
+    env: { FLEET_PW: PASSWORD },
+    out: `${dir}/results.jsonl`,
+    concurrency: CONCURRENCY,
+    timeout: 30_000,
+    retries: 0,
+  });
+  if (summary.progress.counts.ok !== DEVICES) {
+    throw new Error(`batch: ${summary.progress.summary()}`);
+  }
+}
+
+/** The same dialogue over a raw socket: bytes in and out, nothing else. */
+async function rawDevice(port: number, user: string): Promise<void> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  const buf = new Uint8Array(4096);
+  let seen = "";
+  const until = async (needle: string) => {
+    while (!seen.includes(needle)) {
+      const n = await conn.read(buf);
+      if (n === null) throw new Error(`raw: EOF before ${needle}`);
+      seen += String.fromCharCode(...buf.subarray(0, n));
+    }
+    seen = seen.slice(seen.indexOf(needle) + needle.length);
+  };
+  const send = (text: string) => conn.write(encoder.encode(text));
+  try {
+    await until("login:");
+    await send(`${user}\r\n`);
+    await until("Password:");
+    await send(`${PASSWORD}\r\n`);
+    await until("router> ");
+    await send("show version\r\n");
+    await until("Version");
+    await send("exit\r\n");
+  } finally {
+    conn.close();
+  }
+}
+
+async function floor(port: number): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (next < DEVICES) await rawDevice(port, `u${next++}`);
+  }));
+}
+
+function row(name: string, run: Run): string {
+  return `${name.padEnd(6)} ${(run.ms / 1000).toFixed(2)} s, ${
+    (DEVICES / (run.ms / 1000)).toFixed(0)
+  } devices/s, peak RSS ${(run.peak / MiB).toFixed(0)} MiB, ${
+    ((run.peak - run.before) / CONCURRENCY / 1024).toFixed(1)
+  } KiB per in-flight device`;
+}
+
+const fleet = await startFleet();
+const dir = Deno.makeTempDirSync();
+try {
+  const rows = ["name,host,port,user"];
+  for (let i = 0; i < DEVICES; i++) rows.push(`dev${i},127.0.0.1,${fleet.port},u${i}`);
+  Deno.writeTextFileSync(`${dir}/inventory.csv`, rows.join("\n") + "\n");
+  Deno.writeTextFileSync(`${dir}/dialogue.chat`, DIALOGUE.replace("timeout 400", "timeout 30000"));
+  console.log(`${DEVICES} devices, concurrency ${CONCURRENCY}, ${RUNS} runs`);
+  const ratios: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const f = await measure(() => floor(fleet.port));
+    const b = await measure(() => batch(dir));
+    console.log(row("floor", f));
+    console.log(row("batch", b));
+    ratios.push(b.ms / f.ms);
+  }
+  console.log(
+    `batch/floor time: median ${median(ratios).toFixed(2)}x, range ${
+      Math.min(...ratios).toFixed(2)
+    }-${Math.max(...ratios).toFixed(2)}x`,
+  );
+} finally {
+  Deno.removeSync(dir, { recursive: true });
+  await fleet.stop();
+}
