@@ -10,6 +10,7 @@
 // Reported: wall time, devices/s, peak RSS of this process during the run (VmHWM, reset
 // before each run), and RSS per in-flight device ((peak - before) / concurrency), for each
 // run; the batch/floor time ratio as median and range over the runs.
+import process from "node:process";
 import { runBatchJob } from "../fleet/job.ts";
 import { DIALOGUE, PASSWORD } from "../tests/_mock_fleet.ts";
 import { median } from "./_util.ts";
@@ -34,7 +35,19 @@ function resetPeak(): void {
   Deno.writeTextFileSync("/proc/self/clear_refs", "5");
 }
 
-async function startFleet(): Promise<{ port: number; stop: () => Promise<void> }> {
+/** CPU time (user + system) of process `pid` so far, in ms. */
+function cpuOf(pid: number): number {
+  const fields = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms
+}
+
+/** This process's CPU time so far, in ms. */
+function cpuSelf(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+async function startFleet(): Promise<{ port: number; pid: number; stop: () => Promise<void> }> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", new URL("../tests/_mock_fleet.ts", import.meta.url).pathname],
     stdin: "piped",
@@ -45,6 +58,7 @@ async function startFleet(): Promise<{ port: number; stop: () => Promise<void> }
   const ports = JSON.parse((await lines.read()).value!);
   return {
     port: ports.good,
+    pid: child.pid,
     stop: async () => {
       await child.stdin.close();
       await lines.cancel().catch(() => {});
@@ -57,16 +71,26 @@ interface Run {
   ms: number;
   peak: number;
   before: number;
+  cpu: number;
+  serverCpu: number;
 }
 
-async function measure(fn: () => Promise<void>): Promise<Run> {
+async function measure(fn: () => Promise<void>, server: number): Promise<Run> {
   // Settle what earlier runs left behind (sockets in TIME_WAIT, garbage) before measuring.
   await new Promise((resolve) => setTimeout(resolve, 500));
   resetPeak();
   const before = status("VmRSS");
   const start = performance.now();
+  const cpu = cpuSelf();
+  const serverCpu = cpuOf(server);
   await fn();
-  return { ms: performance.now() - start, peak: status("VmHWM"), before };
+  return {
+    ms: performance.now() - start,
+    peak: status("VmHWM"),
+    before,
+    cpu: cpuSelf() - cpu,
+    serverCpu: cpuOf(server) - serverCpu,
+  };
 }
 
 async function batch(dir: string): Promise<void> {
@@ -80,7 +104,14 @@ async function batch(dir: string): Promise<void> {
     retries: 0,
   });
   if (summary.progress.counts.ok !== DEVICES) {
-    throw new Error(`batch: ${summary.progress.summary()}`);
+    const failures = new Map<string, number>();
+    for (const line of Deno.readTextFileSync(`${dir}/results.jsonl`).trim().split("\n")) {
+      const r = JSON.parse(line);
+      if (r.status === "ok") continue;
+      const what = `${r.status} at ${r.step}: ${String(r.error).replace(/\d+/g, "N").slice(0, 80)}`;
+      failures.set(what, (failures.get(what) ?? 0) + 1);
+    }
+    console.log(`batch: ${summary.progress.summary()}`, failures);
   }
 }
 
@@ -124,7 +155,9 @@ function row(name: string, run: Run): string {
     (DEVICES / (run.ms / 1000)).toFixed(0)
   } devices/s, peak RSS ${(run.peak / MiB).toFixed(0)} MiB, ${
     ((run.peak - run.before) / CONCURRENCY / 1024).toFixed(1)
-  } KiB per in-flight device`;
+  } KiB per in-flight device; CPU ${(run.cpu / DEVICES).toFixed(2)} ms/device here, ${
+    (run.serverCpu / DEVICES).toFixed(2)
+  } ms/device in the mock fleet`;
 }
 
 const fleet = await startFleet();
@@ -136,17 +169,21 @@ try {
   Deno.writeTextFileSync(`${dir}/dialogue.chat`, DIALOGUE.replace("timeout 400", "timeout 30000"));
   console.log(`${DEVICES} devices, concurrency ${CONCURRENCY}, ${RUNS} runs`);
   const ratios: number[] = [];
+  const cpuRatios: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    const f = await measure(() => floor(fleet.port));
-    const b = await measure(() => batch(dir));
+    const f = await measure(() => floor(fleet.port), fleet.pid);
+    const b = await measure(() => batch(dir), fleet.pid);
     console.log(row("floor", f));
     console.log(row("batch", b));
     ratios.push(b.ms / f.ms);
+    cpuRatios.push(b.cpu / f.cpu);
   }
   console.log(
     `batch/floor time: median ${median(ratios).toFixed(2)}x, range ${
       Math.min(...ratios).toFixed(2)
-    }-${Math.max(...ratios).toFixed(2)}x`,
+    }-${Math.max(...ratios).toFixed(2)}x; client CPU: median ${
+      median(cpuRatios).toFixed(2)
+    }x, range ${Math.min(...cpuRatios).toFixed(2)}-${Math.max(...cpuRatios).toFixed(2)}x`,
   );
 } finally {
   Deno.removeSync(dir, { recursive: true });
