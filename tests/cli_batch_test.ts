@@ -38,7 +38,8 @@ Deno.test("batch in a pty: a live progress line, the summary, exit code 1 on fai
     const end = await cli.expect(EOF);
     assert.match(
       end.before,
-      /\r\x1b\[K5 devices in \d+s: 1 ok, 1 timeout, 2 eof, 1 refused, 0 error; [\d.]+\/s\r\nslowest: slow-0 /,
+      // deno-lint-ignore no-control-regex -- the live line is erased with ESC [ K
+      /\r\u001b\[K5 devices in \d+s: 1 ok, 1 timeout, 2 eof, 1 refused, 0 error; [\d.]+\/s\r\nslowest: slow-0 /,
     );
     assert.equal(end.exitStatus?.code, 1);
     const lines = Deno.readTextFileSync(`${f.dir}/results.jsonl`).trim().split("\n");
