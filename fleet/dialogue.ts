@@ -39,7 +39,15 @@ export interface DialogueParseOptions {
 
 const REFERENCE = /\$\{(env:)?([A-Za-z_][\w.-]*)\}/g;
 const OPEN_LINE = /^\s*(spawn|connect)\b/m;
+const REFERENCE_TEST = /\$\{(env:)?[A-Za-z_][\w.-]*\}/;
+const INLINE_LINE = /^\s*(connect|timeout)\b/;
 const SENTINEL = /\uE000(\d+)\uE001/g;
+
+/** A parsed dialogue whose data variables are sentinels: `refs[i]` is `[isEnv, name]`. */
+interface Compiled {
+  readonly steps: readonly ChatStep[];
+  readonly refs: readonly (readonly [boolean, string])[];
+}
 
 /**
  * A dialogue file ready to run on many devices: what {@linkcode runBatch} takes besides a
@@ -74,12 +82,17 @@ export class Dialogue {
   readonly secrets: readonly string[];
   readonly #env: ReadonlyMap<string, string>;
   readonly #opens: boolean;
+  readonly #cacheable: boolean;
+  #template: Compiled | undefined;
 
   private constructor(text: string, env: ReadonlyMap<string, string>) {
     this.text = text;
     this.#env = env;
     this.secrets = [...env.values()];
     this.#opens = OPEN_LINE.test(text);
+    this.#cacheable = !text.split(/\r?\n/).some((line) =>
+      INLINE_LINE.test(line) && REFERENCE_TEST.test(line)
+    );
   }
 
   /**
@@ -128,7 +141,7 @@ export class Dialogue {
     });
     const dialogue = new Dialogue(text, env);
     // Fail now, not once per device, on a step that cannot parse whatever the values.
-    dialogue.#steps(() => "1");
+    dialogue.#compile(() => "1");
     return dialogue;
   }
 
@@ -157,32 +170,53 @@ export class Dialogue {
     return end.exitStatus ? { exitStatus: end.exitStatus } : {};
   }
 
-  /** Fills in variables (data as sentinels, resolved after parsing) and parses the steps. */
+  /** The device's steps: the compiled dialogue with the device's values put in. */
   #steps(lookup: (name: string) => string): ChatStep[] {
-    const values: string[] = [];
+    // Parsed once when only data steps hold variables; per device when connect/timeout do.
+    const compiled = this.#cacheable
+      ? (this.#template ??= this.#compile(() => ""))
+      : this.#compile(lookup);
+    const values = compiled.refs.map(([isEnv, name]) =>
+      isEnv ? this.#env.get(name)! : lookup(name)
+    );
+    const steps = compiled.steps.map((step) => fill(step, values));
+    if (!this.#opens) {
+      const text = word(lookup("port"), "port");
+      const port = Number(text);
+      if (!Number.isInteger(port) || port < 1 || port > 65535) {
+        throw new ReferenceError(
+          `The value of \${port} (${JSON.stringify(text)}) is not a TCP port`,
+        );
+      }
+      steps[0] = { kind: "connect", host: word(lookup("host"), "host"), port, line: 0 };
+    }
+    return steps;
+  }
+
+  /**
+   * Parses the dialogue with each data variable as a sentinel (`refs` says which, in order)
+   * and the variables of `connect`/`timeout` lines filled in from `lookup`.
+   */
+  #compile(lookup: (name: string) => string): Compiled {
+    const refs: [boolean, string][] = [];
     const body = this.text.split(/\r?\n/).map((line) => {
       if (/^\s*#/.test(line)) return line;
-      const inline = /^\s*(connect|timeout)\b/.test(line);
+      const inline = INLINE_LINE.test(line);
       return line.replace(REFERENCE, (_, isEnv: string | undefined, name: string) => {
-        const value = isEnv ? this.#env.get(name)! : lookup(name);
-        if (inline) return word(value, name);
-        values.push(value);
-        return `\uE000${values.length - 1}\uE001`;
+        if (inline) return word(lookup(name), name);
+        refs.push([isEnv !== undefined, name]);
+        return `\uE000${refs.length - 1}\uE001`;
       });
     });
-    const text = this.#opens ? body.join("\n") : ["connect ${host} ${port}", ...body].join("\n");
-    const opened = this.#opens ? text : text.replace(
-      "connect ${host} ${port}",
-      `connect ${word(lookup("host"), "host")} ${word(lookup("port"), "port")}`,
-    );
+    // Without an open step, a placeholder connect (replaced per device) comes first.
+    const text = (this.#opens ? body : ["connect 127.0.0.1 23", ...body]).join("\n");
     const shift = this.#opens ? 0 : 1;
-    let steps: ChatStep[];
     try {
-      steps = parseChat(opened);
+      const steps = parseChat(text).map((step) => ({ ...step, line: step.line - shift }));
+      return { steps, refs };
     } catch (error) {
       throw this.#renumber(error, shift);
     }
-    return steps.map((step) => fill({ ...step, line: step.line - shift }, values));
   }
 
   /** A parse error of the filled-in text, retold with the file's line number and text. */
