@@ -14,6 +14,7 @@ import {
   type MockFleetPorts,
   PASSWORD,
 } from "./_mock_fleet.ts";
+import "./_pty_helpers.ts"; // loads libc once, outside the tests
 
 const fast = { retries: 1, backoff: 5, maxBackoff: 10, connectTimeout: 2_000 };
 
@@ -200,3 +201,25 @@ Deno.test("per-device logs and recordings hold the session, not the secret", asy
 function inventoryJsonl(ports: MockFleetPorts): string {
   return `${JSON.stringify({ name: "good-0", host: "127.0.0.1", port: ports.good, user: "u0" })}\n`;
 }
+
+Deno.test("spawn dialogues: a program per device, its exit status in the result", async () => {
+  const dialogue = Dialogue.parse([
+    "timeout 5000",
+    "spawn sh -c 'read a; echo \"got $a\"; exit $a' ${user}",
+    "sendline ${user}",
+    "expect /got \\d/",
+  ].join("\n"));
+  const devices: Device[] = ["0", "3"].map((user, i) => ({
+    key: `p${user}`,
+    host: "localhost",
+    vars: { user },
+    row: i + 2,
+  }));
+  const results = await collect(runBatch(devices, dialogue, { concurrency: 2 }));
+  const byKey = Object.fromEntries(results.map((r) => [r.key, r]));
+  assert.equal(byKey.p0.status, "ok");
+  assert.deepEqual(byKey.p0.exitStatus, { code: 0, signal: null });
+  assert.equal(byKey.p3.status, "error");
+  assert.deepEqual(byKey.p3.exitStatus, { code: 3, signal: null });
+  assert.equal(byKey.p3.error, "The program exited with status 3");
+});
