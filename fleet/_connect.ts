@@ -77,23 +77,68 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+interface Waiter {
+  resolve(): void;
+  reject(reason: unknown): void;
+  signal: AbortSignal | undefined;
+  onAbort(): void;
+}
+
 /**
- * Spaces connection attempts `1000 / perSecond` ms apart across the whole batch: each
- * `take()` reserves the next free slot and waits for it.
+ * Spaces connection attempts at least `1000 / perSecond` ms apart across the whole batch,
+ * measured from when each attempt was let through (a late timer never lets two through
+ * together). Waiters go first come, first served; at most one timer runs.
  */
 export class RateLimiter {
   readonly #interval: number;
-  #next = 0;
+  readonly #queue: Waiter[] = [];
+  #last = -Infinity;
+  #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(perSecond: number) {
     this.#interval = 1000 / perSecond;
   }
 
-  async take(signal?: AbortSignal): Promise<void> {
-    const now = performance.now();
-    const at = Math.max(now, this.#next);
-    this.#next = at + this.#interval;
-    if (at > now) await sleep(at - now, signal);
+  /** Waits for this caller's turn; rejects with the signal's reason if it aborts first. */
+  take(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        signal,
+        onAbort: () => {
+          this.#queue.splice(this.#queue.indexOf(waiter), 1);
+          if (this.#queue.length === 0 && this.#timer !== undefined) {
+            clearTimeout(this.#timer);
+            this.#timer = undefined;
+          }
+          reject(signal!.reason);
+        },
+      };
+      signal?.addEventListener("abort", waiter.onAbort, { once: true });
+      this.#queue.push(waiter);
+      this.#schedule();
+    });
+  }
+
+  #schedule(): void {
+    if (this.#timer !== undefined || this.#queue.length === 0) return;
+    const wait = this.#last + this.#interval - performance.now();
+    if (wait <= 0) return this.#grant();
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#grant();
+    }, wait);
+  }
+
+  #grant(): void {
+    const waiter = this.#queue.shift();
+    if (waiter === undefined) return;
+    waiter.signal?.removeEventListener("abort", waiter.onAbort);
+    this.#last = performance.now();
+    waiter.resolve();
+    this.#schedule();
   }
 }
 

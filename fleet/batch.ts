@@ -347,7 +347,7 @@ async function runDevice(
     if (interrupt.aborted) onInterrupt();
     control.signal.throwIfAborted();
     recording = await settings.record?.(device);
-    outcome = await run(context);
+    outcome = await untilAborted(run(context), control.signal);
     const exit = outcome.exitStatus;
     if (exit && (exit.code !== 0 || exit.signal !== null)) {
       status = "error";
@@ -380,6 +380,18 @@ async function runDevice(
     attempts,
     ...(error === undefined ? {} : { error: redact(error, secrets) }),
   };
+}
+
+/**
+ * Settles as `work`, or rejects with the signal's reason as soon as it aborts: a task that
+ * ignores its closed sessions and signal is abandoned rather than waited for.
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
 
 function classify(error: unknown, deadlineHit: boolean): [DeviceStatus, string] {
