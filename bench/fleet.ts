@@ -7,9 +7,12 @@
 //         appended to a JSONL file (the CLI minus its argument parsing and progress line).
 // floor   the same bytes over raw Deno sockets at the same concurrency: no Telnet, no expect
 //         engine, no inventory or results file; byte search for each prompt.
-// Reported: wall time, devices/s, peak RSS of this process during the run (VmHWM, reset
-// before each run), and RSS per in-flight device ((peak - before) / concurrency), for each
-// run; the batch/floor time ratio as median and range over the runs.
+// Each run is a fresh process (so its peak RSS is its own), alternating floor and batch.
+// Reported per run: wall time, devices/s, peak RSS (VmHWM), RSS per in-flight device
+// ((peak - RSS before the run) / concurrency), CPU ms per device in the client and in the
+// mock fleet; then the batch/floor ratios of time and client CPU (median and range). The
+// listen queue overflows of the mock fleet (TcpExtListenOverflows) are counted too: they
+// stall connections by a SYN retransmission (1 s, then 3 s, ...).
 import process from "node:process";
 import { runBatchJob } from "../fleet/job.ts";
 import { DIALOGUE, PASSWORD } from "../tests/_mock_fleet.ts";
@@ -28,11 +31,6 @@ const MiB = 1024 * 1024;
 function status(field: "VmRSS" | "VmHWM"): number {
   const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(Deno.readTextFileSync("/proc/self/status"));
   return Number(m![1]) * 1024;
-}
-
-/** Resets VmHWM to the current RSS (Linux >= 4.0). */
-function resetPeak(): void {
-  Deno.writeTextFileSync("/proc/self/clear_refs", "5");
 }
 
 /** CPU time (user + system) of process `pid` so far, in ms. */
@@ -68,6 +66,8 @@ async function startFleet(): Promise<{ port: number; pid: number; stop: () => Pr
 }
 
 interface Run {
+  note?: string;
+  overflows?: number;
   ms: number;
   peak: number;
   before: number;
@@ -76,9 +76,6 @@ interface Run {
 }
 
 async function measure(fn: () => Promise<void>, server: number): Promise<Run> {
-  // Settle what earlier runs left behind (sockets in TIME_WAIT, garbage) before measuring.
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  resetPeak();
   const before = status("VmRSS");
   const start = performance.now();
   const cpu = cpuSelf();
@@ -93,7 +90,7 @@ async function measure(fn: () => Promise<void>, server: number): Promise<Run> {
   };
 }
 
-async function batch(dir: string): Promise<void> {
+async function batch(dir: string): Promise<string> {
   const summary = await runBatchJob({
     inventory: `${dir}/inventory.csv`,
     task: `${dir}/dialogue.chat`,
@@ -101,9 +98,9 @@ async function batch(dir: string): Promise<void> {
     out: `${dir}/results.jsonl`,
     concurrency: CONCURRENCY,
     timeout: 30_000,
-    retries: 0,
   });
-  if (summary.progress.counts.ok !== DEVICES) {
+  if (summary.progress.counts.ok === DEVICES) return "";
+  {
     const failures = new Map<string, number>();
     for (const line of Deno.readTextFileSync(`${dir}/results.jsonl`).trim().split("\n")) {
       const r = JSON.parse(line);
@@ -111,7 +108,7 @@ async function batch(dir: string): Promise<void> {
       const what = `${r.status} at ${r.step}: ${String(r.error).replace(/\d+/g, "N").slice(0, 80)}`;
       failures.set(what, (failures.get(what) ?? 0) + 1);
     }
-    console.log(`batch: ${summary.progress.summary()}`, failures);
+    return `${summary.progress.summary().trim()} ${JSON.stringify(Object.fromEntries(failures))}`;
   }
 }
 
@@ -143,11 +140,12 @@ async function rawDevice(port: number, user: string): Promise<void> {
   }
 }
 
-async function floor(port: number): Promise<void> {
+async function floor(port: number): Promise<string> {
   let next = 0;
   await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
     while (next < DEVICES) await rawDevice(port, `u${next++}`);
   }));
+  return "";
 }
 
 function row(name: string, run: Run): string {
@@ -157,35 +155,86 @@ function row(name: string, run: Run): string {
     ((run.peak - run.before) / CONCURRENCY / 1024).toFixed(1)
   } KiB per in-flight device; CPU ${(run.cpu / DEVICES).toFixed(2)} ms/device here, ${
     (run.serverCpu / DEVICES).toFixed(2)
-  } ms/device in the mock fleet`;
+  } ms/device in the mock fleet; ${run.overflows} listen overflows${
+    run.note ? `; ${run.note}` : ""
+  }`;
 }
 
-const fleet = await startFleet();
-const dir = Deno.makeTempDirSync();
-try {
-  const rows = ["name,host,port,user"];
-  for (let i = 0; i < DEVICES; i++) rows.push(`dev${i},127.0.0.1,${fleet.port},u${i}`);
-  Deno.writeTextFileSync(`${dir}/inventory.csv`, rows.join("\n") + "\n");
-  Deno.writeTextFileSync(`${dir}/dialogue.chat`, DIALOGUE.replace("timeout 400", "timeout 30000"));
-  console.log(`${DEVICES} devices, concurrency ${CONCURRENCY}, ${RUNS} runs`);
-  const ratios: number[] = [];
-  const cpuRatios: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const f = await measure(() => floor(fleet.port), fleet.pid);
-    const b = await measure(() => batch(dir), fleet.pid);
-    console.log(row("floor", f));
-    console.log(row("batch", b));
-    ratios.push(b.ms / f.ms);
-    cpuRatios.push(b.cpu / f.cpu);
+function listenOverflows(): number {
+  const text = Deno.readTextFileSync("/proc/net/netstat").split("\n");
+  const names = text[0].split(" ");
+  const values = text[1].split(" ");
+  return Number(values[names.indexOf("ListenOverflows")]);
+}
+
+/** The child: one run of `mode`, printed as JSON. */
+async function child(mode: string, port: number, server: number, dir: string): Promise<void> {
+  let note = "";
+  const run = await measure(async () => {
+    note = mode === "floor" ? await floor(port) : await batch(dir);
+  }, server);
+  console.log(JSON.stringify({ ...run, note }));
+}
+
+async function spawnRun(mode: string, port: number, server: number, dir: string): Promise<Run> {
+  const overflows = listenOverflows();
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      import.meta.filename!,
+      "--child",
+      mode,
+      String(port),
+      String(server),
+      dir,
+      "--devices",
+      String(DEVICES),
+      "--concurrency",
+      String(CONCURRENCY),
+    ],
+    stderr: "inherit",
+  }).output();
+  const run = JSON.parse(new TextDecoder().decode(out.stdout));
+  return { ...run, overflows: listenOverflows() - overflows };
+}
+
+if (Deno.args[0] === "--child") {
+  const [, mode, port, server, dir] = Deno.args;
+  await child(mode, Number(port), Number(server), dir);
+} else {
+  await main();
+}
+
+async function main(): Promise<void> {
+  const fleet = await startFleet();
+  const dir = Deno.makeTempDirSync();
+  try {
+    const rows = ["name,host,port,user"];
+    for (let i = 0; i < DEVICES; i++) rows.push(`dev${i},127.0.0.1,${fleet.port},u${i}`);
+    Deno.writeTextFileSync(`${dir}/inventory.csv`, rows.join("\n") + "\n");
+    Deno.writeTextFileSync(
+      `${dir}/dialogue.chat`,
+      DIALOGUE.replace("timeout 400", "timeout 30000"),
+    );
+    console.log(`${DEVICES} devices, concurrency ${CONCURRENCY}, ${RUNS} runs`);
+    const ratios: number[] = [];
+    const cpuRatios: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const f = await spawnRun("floor", fleet.port, fleet.pid, dir);
+      const b = await spawnRun("batch", fleet.port, fleet.pid, dir);
+      console.log(row("floor", f));
+      console.log(row("batch", b));
+      ratios.push(b.ms / f.ms);
+      cpuRatios.push(b.cpu / f.cpu);
+    }
+    const range = (values: number[]) =>
+      `median ${median(values).toFixed(2)}x, range ${Math.min(...values).toFixed(2)}-${
+        Math.max(...values).toFixed(2)
+      }x`;
+    console.log(`batch/floor time: ${range(ratios)}; client CPU: ${range(cpuRatios)}`);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+    await fleet.stop();
   }
-  console.log(
-    `batch/floor time: median ${median(ratios).toFixed(2)}x, range ${
-      Math.min(...ratios).toFixed(2)
-    }-${Math.max(...ratios).toFixed(2)}x; client CPU: median ${
-      median(cpuRatios).toFixed(2)
-    }x, range ${Math.min(...cpuRatios).toFixed(2)}-${Math.max(...cpuRatios).toFixed(2)}x`,
-  );
-} finally {
-  Deno.removeSync(dir, { recursive: true });
-  await fleet.stop();
 }
