@@ -92,6 +92,43 @@ Deno.test("batch in a pipe: plain progress lines, results on stdout, exit code 0
   }
 });
 
+Deno.test("batch picks its shard from a Kubernetes Indexed Job's environment", async () => {
+  await using fleet = mockFleet();
+  const csv = inventoryCsv(fleet.ports, 6).split("\n").filter((l) => !/,(slow|refused)$/.test(l))
+    .join("\n");
+  const f = files(csv);
+  try {
+    const keys: string[] = [];
+    for (const index of ["0", "1"]) {
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "-A",
+          "--quiet",
+          CLI,
+          "batch",
+          "--inventory",
+          f.inventory,
+          "--dialogue",
+          f.dialogue,
+        ],
+        env: { FLEET_PW: PASSWORD, JOB_COMPLETION_INDEX: index, DEXPECT_SHARD_COUNT: "2" },
+        stdin: "null",
+        stdout: "piped",
+        stderr: "null",
+      }).output();
+      const lines = new TextDecoder().decode(out.stdout).trim().split("\n");
+      assert.ok(lines.length > 0 && lines.length < 18, `shard ${index}: ${lines.length} devices`);
+      keys.push(...lines.map((l) => JSON.parse(l).key));
+    }
+    assert.equal(new Set(keys).size, keys.length, "a device ran in both shards");
+    const all = csv.trim().split("\n").slice(1).map((l) => l.split(",")[0]);
+    assert.deepEqual(keys.sort(), all.sort());
+  } finally {
+    Deno.removeSync(f.dir, { recursive: true });
+  }
+});
+
 Deno.test("batch: Ctrl-C finishes the devices in flight, writes them, and exits 130", async () => {
   await using fleet = mockFleet();
   const rows = ["name,host,port,user"];
