@@ -9,7 +9,7 @@ import { type BatchOptions, type DeviceRecording, type DeviceTask, runBatch } fr
 import { Dialogue } from "./dialogue.ts";
 import { type Device, readInventory } from "./inventory.ts";
 import { BatchProgress, reportProgress, type ReportProgressOptions } from "./progress.ts";
-import { type DeviceResult, readOkResults } from "./results.ts";
+import { type DeviceResult, readOkResults, redact } from "./results.ts";
 import { inShard, keyHash, type Shard } from "./shard.ts";
 
 const encoder = new TextEncoder();
@@ -90,7 +90,10 @@ export async function runBatchJob(options: BatchJobOptions): Promise<BatchJobSum
   const stop = options.progress ? reportProgress(progress, options.progress) : () => {};
   const inventory = filter(devices(options.inventory), (d) => wanted(d) && !done.has(d.key));
   try {
-    const record = options.logDir === undefined ? options.record : recorder(options.logDir);
+    const secrets = [...(options.secrets ?? []), ...(task instanceof Dialogue ? task.secrets : [])];
+    const record = options.logDir === undefined
+      ? options.record
+      : recorder(options.logDir, secrets);
     for await (const result of runBatch(inventory, task, { ...options, record })) {
       if (out) await writeAll(out, encoder.encode(`${JSON.stringify(result)}\n`));
       progress.add(result);
@@ -144,16 +147,25 @@ function fileName(key: string): string {
   return safe === key ? key : `${safe}-${keyHash(key).toString(16)}`;
 }
 
-function recorder(dir: string): (device: Device) => Promise<DeviceRecording> {
+/** Writes what a device printed to KEY.log (secrets it echoes redacted) and KEY.cast. */
+function recorder(
+  dir: string,
+  secrets: readonly string[],
+): (device: Device) => Promise<DeviceRecording> {
   let made: Promise<void> | undefined;
   return async (device) => {
     await (made ??= Deno.mkdir(dir, { recursive: true }));
     const base = `${dir}/${fileName(device.key)}`;
     const open = (path: string) => Deno.open(path, { write: true, create: true, truncate: true });
     const log = await open(`${base}.log`);
+    const decoder = new TextDecoder(); // per device: a character split across reads survives
+    const clean = (data: Uint8Array): Uint8Array =>
+      secrets.length === 0
+        ? data
+        : encoder.encode(redact(decoder.decode(data, { stream: true }), secrets));
     const cast = await open(`${base}.cast`);
     return {
-      observers: [(e) => void (e.type === "read" && log.writeSync(e.data))],
+      observers: [(e) => void (e.type === "read" && log.writeSync(clean(e.data)))],
       record: cast.writable,
       async close() {
         log.close();

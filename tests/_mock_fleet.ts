@@ -11,7 +11,7 @@ export const PASSWORD = "s3cret-pw";
 export interface MockFleetPorts {
   /** Logs in with PASSWORD, answers `show version`, closes on `exit`. */
   good: number;
-  /** Rejects every password ("Login incorrect") and closes. */
+  /** Rejects every password ("Login incorrect", echoing it) and closes. */
   wrong: number;
   /** Says nothing for `slowMs`, then prompts. */
   slow: number;
@@ -32,7 +32,8 @@ async function login(s: TelnetServerSession, accept: boolean): Promise<boolean> 
   await s.send("Password: ");
   const password = (await s.expect(/(\S*)\r\n/)).match[1];
   if (!accept || password !== PASSWORD) {
-    await s.send("\r\nLogin incorrect\r\n");
+    // Careless devices echo what they were given: a secret must not leak through them.
+    await s.send(`\r\nLogin incorrect with password ${password}\r\n`);
     return false;
   }
   await s.send(`\r\nWelcome ${user}\r\nrouter> `);

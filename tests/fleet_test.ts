@@ -186,7 +186,9 @@ Deno.test("per-device logs and recordings hold the session, not the secret", asy
       env: { FLEET_PW: PASSWORD },
       logDir: `${dir}/logs`,
     });
-    assert.equal(summary.ok, true);
+    assert.deepEqual(summary.progress.counts, { ok: 1, timeout: 0, eof: 1, refused: 0, error: 0 });
+    const echoed = Deno.readTextFileSync(`${dir}/logs/wrong-0.log`);
+    assert.match(echoed, /Login incorrect with password \*\*\*/);
     const log = Deno.readTextFileSync(`${dir}/logs/good-0.log`);
     assert.match(log, /Welcome u0\r\nrouter> DeviceOS Version 1\.2\.3/);
     const cast = Deno.readTextFileSync(`${dir}/logs/good-0.cast`);
@@ -199,7 +201,10 @@ Deno.test("per-device logs and recordings hold the session, not the secret", asy
 });
 
 function inventoryJsonl(ports: MockFleetPorts): string {
-  return `${JSON.stringify({ name: "good-0", host: "127.0.0.1", port: ports.good, user: "u0" })}\n`;
+  return [
+    { name: "good-0", host: "127.0.0.1", port: ports.good, user: "u0" },
+    { name: "wrong-0", host: "127.0.0.1", port: ports.wrong, user: "u0" },
+  ].map((row) => `${JSON.stringify(row)}\n`).join("");
 }
 
 Deno.test("spawn dialogues: a program per device, its exit status in the result", async () => {
