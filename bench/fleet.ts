@@ -5,6 +5,9 @@
 //
 // batch   runBatchJob: the CSV inventory streamed from a file, the dialogue file, results
 //         appended to a JSONL file (the CLI minus its argument parsing and progress line).
+// client  the same dialogue written against the Telnet client (Telnet.connect, expect,
+//         sendLine) in a plain pool of the same concurrency: no inventory, dialogue file,
+//         results file or runBatch. batch/client is what the fleet layer costs.
 // floor   the same bytes over raw Deno sockets at the same concurrency: no Telnet, no expect
 //         engine, no inventory or results file; byte search for each prompt.
 // Each run is a fresh process (so its peak RSS is its own), alternating floor and batch.
@@ -15,6 +18,7 @@
 // stall connections by a SYN retransmission (1 s, then 3 s, ...).
 import process from "node:process";
 import { runBatchJob } from "../fleet/job.ts";
+import { Telnet } from "../telnet/client.ts";
 import { DIALOGUE, PASSWORD } from "../tests/_mock_fleet.ts";
 import { median } from "./_util.ts";
 
@@ -140,6 +144,27 @@ async function rawDevice(port: number, user: string): Promise<void> {
   }
 }
 
+/** The dialogue against the Telnet client directly. */
+async function clientDevice(port: number, user: string): Promise<void> {
+  await using tn = await Telnet.connect("127.0.0.1", port, { timeout: 30_000 });
+  await tn.expect("login:");
+  await tn.sendLine(user);
+  await tn.expect("Password:");
+  await tn.sendLine(PASSWORD, { secret: true });
+  await tn.expect("router> ");
+  await tn.sendLine("show version");
+  await tn.expect(/Version \S+/);
+  await tn.sendLine("exit");
+}
+
+async function pool(device: (user: string) => Promise<void>): Promise<string> {
+  let next = 0;
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (next < DEVICES) await device(`u${next++}`);
+  }));
+  return "";
+}
+
 async function floor(port: number): Promise<string> {
   let next = 0;
   await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
@@ -149,7 +174,7 @@ async function floor(port: number): Promise<string> {
 }
 
 function row(name: string, run: Run): string {
-  return `${name.padEnd(6)} ${(run.ms / 1000).toFixed(2)} s, ${
+  return `${name.padEnd(7)} ${(run.ms / 1000).toFixed(2)} s, ${
     (DEVICES / (run.ms / 1000)).toFixed(0)
   } devices/s, peak RSS ${(run.peak / MiB).toFixed(0)} MiB, ${
     ((run.peak - run.before) / CONCURRENCY / 1024).toFixed(1)
@@ -171,7 +196,11 @@ function listenOverflows(): number {
 async function child(mode: string, port: number, server: number, dir: string): Promise<void> {
   let note = "";
   const run = await measure(async () => {
-    note = mode === "floor" ? await floor(port) : await batch(dir);
+    note = mode === "floor"
+      ? await floor(port)
+      : mode === "client"
+      ? await pool((user) => clientDevice(port, user))
+      : await batch(dir);
   }, server);
   console.log(JSON.stringify({ ...run, note }));
 }
@@ -220,11 +249,17 @@ async function main(): Promise<void> {
     console.log(`${DEVICES} devices, concurrency ${CONCURRENCY}, ${RUNS} runs`);
     const ratios: number[] = [];
     const cpuRatios: number[] = [];
+    const layer: number[] = [];
+    const layerCpu: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const f = await spawnRun("floor", fleet.port, fleet.pid, dir);
+      const c = await spawnRun("client", fleet.port, fleet.pid, dir);
       const b = await spawnRun("batch", fleet.port, fleet.pid, dir);
       console.log(row("floor", f));
+      console.log(row("client", c));
       console.log(row("batch", b));
+      layer.push(b.ms / c.ms);
+      layerCpu.push(b.cpu / c.cpu);
       ratios.push(b.ms / f.ms);
       cpuRatios.push(b.cpu / f.cpu);
     }
@@ -233,6 +268,7 @@ async function main(): Promise<void> {
         Math.max(...values).toFixed(2)
       }x`;
     console.log(`batch/floor time: ${range(ratios)}; client CPU: ${range(cpuRatios)}`);
+    console.log(`batch/client time: ${range(layer)}; client CPU: ${range(layerCpu)}`);
   } finally {
     Deno.removeSync(dir, { recursive: true });
     await fleet.stop();
