@@ -133,8 +133,9 @@ export interface BatchOptions {
  * @param options Concurrency, rate, deadlines, retries, openers, recording and signals.
  * @returns An async iterator of results; stopping the iteration early interrupts the devices
  *   in flight.
- * @throws {RangeError} On an option out of range (when iteration starts).
- * @throws {SyntaxError} When the inventory is malformed (after the devices in flight end).
+ * @throws {RangeError} At once, on an option out of range.
+ * @throws {SyntaxError} From the iteration, when the inventory is malformed (after the devices
+ *   in flight ended and were yielded).
  *
  * @example Run a TypeScript task over a mock fleet
  * ```ts
