@@ -264,8 +264,25 @@ function shellWord(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Puts the values back into the parsed step, each as data of the step's kind. */
+/** Whether a step's text holds a sentinel (a variable to put in). */
+function holdsValue(step: ChatStep): boolean {
+  const text = step.kind === "spawn"
+    ? step.command
+    : step.kind === "send" || step.kind === "sendline"
+    ? step.text
+    : step.kind === "expect"
+    ? (typeof step.pattern === "string" ? step.pattern : step.pattern.source)
+    : "";
+  return text.includes("\uE000");
+}
+
+/**
+ * Puts the values back into the parsed step, each as data of the step's kind. A step with no
+ * variable is returned as is: its RegExp stays the same object, whose compiled search the
+ * engine caches.
+ */
 function fill(step: ChatStep, values: readonly string[]): ChatStep {
+  if (!holdsValue(step)) return step;
   const put = (text: string, escape: (v: string) => string = (v) => v) =>
     text.replace(SENTINEL, (_, i: string) => escape(values[Number(i)]));
   switch (step.kind) {
@@ -292,8 +309,17 @@ function targetOf(step: Extract<ChatStep, { kind: "spawn" | "connect" }>): Targe
     : { kind: "telnet", host: step.host, port: step.port };
 }
 
-/** The step as the results file names it; sent text is left out (it may be a secret). */
+const described = new WeakMap<ChatStep, string>();
+
+/** The step as the results file names it, computed once per step object. */
 function describe(step: ChatStep): string {
+  let text = described.get(step);
+  if (text === undefined) described.set(step, text = describeStep(step));
+  return text;
+}
+
+/** The step as the results file names it; sent text is left out (it may be a secret). */
+function describeStep(step: ChatStep): string {
   const where = step.line === 0 ? "connect" : `line ${step.line}`;
   switch (step.kind) {
     case "expect":
