@@ -55,7 +55,7 @@ export interface BatchJobSummary {
  * @returns The summary.
  * @throws {SyntaxError} When the inventory or the dialogue is malformed.
  * @throws {ReferenceError} When a secret's environment variable is not set.
- * @throws {Deno.errors.NotFound} When a file is missing.
+ * @throws {Deno.errors.NotFound} When a file is missing (the message names it).
  *
  * @example Run a dialogue over an inventory file
  * ```ts ignore
@@ -71,7 +71,9 @@ export interface BatchJobSummary {
  */
 export async function runBatchJob(options: BatchJobOptions): Promise<BatchJobSummary> {
   const task = typeof options.task === "string"
-    ? Dialogue.parse(await Deno.readTextFile(options.task), { env: options.env ?? {} })
+    ? Dialogue.parse(await named("read the dialogue file", options.task, Deno.readTextFile), {
+      env: options.env ?? {},
+    })
     : options.task;
   const done = options.out && options.resume ? await keepOk(options.out) : new Set<string>();
   const wanted = (d: Device) => options.shard === undefined || inShard(d.key, options.shard);
@@ -108,10 +110,22 @@ export async function runBatchJob(options: BatchJobOptions): Promise<BatchJobSum
 }
 
 async function* devices(path: string): AsyncGenerator<Device, void, undefined> {
-  const file = await Deno.open(path);
+  const file = await named("read the inventory", path, (p) => Deno.open(p));
   yield* readInventory(file.readable, {
     format: /\.(jsonl|ndjson)$/i.test(path) ? "jsonl" : /\.csv$/i.test(path) ? "csv" : "auto",
   });
+}
+
+/** Runs a file operation; a failure names the file and what it was for, keeping its class. */
+async function named<T>(what: string, path: string, op: (path: string) => Promise<T>): Promise<T> {
+  try {
+    return await op(path);
+  } catch (error) {
+    if (!(error instanceof Error)) throw error;
+    const reason = error.message.replace(/ \(os error \d+\).*$/s, "").toLowerCase();
+    const Class = error.constructor as new (message: string, options?: ErrorOptions) => Error;
+    throw new Class(`Cannot ${what} ${path}: ${reason}`, { cause: error });
+  }
 }
 
 async function* filter<T>(

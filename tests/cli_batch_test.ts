@@ -176,4 +176,14 @@ Deno.test("batch: usage errors", async () => {
     assert.match(end.before, message);
     assert.equal(end.exitStatus?.code, 2);
   }
+  await using missing = dexpect(
+    ["batch", "--inventory", "/no/such/devices.csv", "--dialogue", "/no/such/d.chat"],
+    { DENO_DIR },
+  );
+  const end = await missing.expect(EOF);
+  assert.match(
+    end.before,
+    /^dexpect: Cannot read the dialogue file \/no\/such\/d\.chat: no such file or directory\r\n$/,
+  );
+  assert.equal(end.exitStatus?.code, 1);
 });
