@@ -10,6 +10,7 @@
  * dexpect serve [--port N] [--hostname 127.0.0.1] -- CMD ARGS...
  * dexpect serve [--port N] [--hostname 127.0.0.1] [--speed X] --replay FILE.cast
  * dexpect replay [--speed X] [--idle-limit MS] FILE.cast
+ * dexpect batch --inventory FILE --dialogue FILE [--out FILE] [--concurrency N] ...
  * ```
  *
  * Exit codes: 0 success; the child's code for `spawn`/`run`; 1 a pattern timed out;
@@ -39,6 +40,7 @@ import { TelnetOption } from "./telnet/constants.ts";
 import { autoNvtMode, NvtLineEditor, type NvtMode } from "./telnet/line_mode.ts";
 import type { InteractResult, InteractTerminal } from "./expect/interact.ts";
 import { serve } from "./telnet/server.ts";
+import { parseShard, type Shard, shardFromEnv } from "./fleet/shard.ts";
 import { playCassette, serveReplay } from "./cassette/serve.ts";
 import { type Cassette, parseCassette } from "./cassette/format.ts";
 
@@ -64,6 +66,7 @@ Usage:
   dexpect serve [--port N] [--hostname 127.0.0.1] -- CMD ARGS...
   dexpect serve [--port N] [--hostname 127.0.0.1] [--speed X] --replay FILE.cast
   dexpect replay [--speed X] [--idle-limit MS] FILE.cast
+  dexpect batch --inventory FILE --dialogue FILE [--out FILE] [--concurrency N] ...
   dexpect COMMAND --help
 
 Options:
@@ -156,6 +159,28 @@ pace, byte for byte.
 
   --speed X        X times the recorded pace (default 1)
   --idle-limit MS  longest pause in milliseconds (default: none)
+`,
+  batch: `Usage: dexpect batch --inventory FILE --dialogue FILE [options]
+
+Runs a dialogue file (see dexpect chat --help) on every device of an inventory: CSV with a
+header row or JSON Lines, one device per row with a host column, an optional port, and
+any other columns as \${variables}. A dialogue without connect/spawn connects to
+host:port over Telnet. \${env:NAME} sends the environment variable NAME as a secret.
+
+  --out FILE            results, one JSON line per device as it ends (default: stdout)
+  --resume              skip devices already ok in --out and keep their lines
+  --concurrency N       devices at once (default 100)
+  --rate N/s            connection attempts per second (default: no limit)
+  --timeout MS          deadline of each expect (default 30000; the dialogue's wins)
+  --deadline MS         each device's overall deadline (default 120000)
+  --retries N           retries of connection failures, with backoff (default 2)
+  --shard I/N           run shard I (0-based) of N; default from JOB_COMPLETION_INDEX and
+                        DEXPECT_SHARD_COUNT (Kubernetes) or SLURM_ARRAY_TASK_* (Slurm)
+  --log-dir DIR         write each device's KEY.log and KEY.cast (asciicast) there
+  --progress-interval MS  how often progress is shown (default 250 on a terminal, 5000)
+
+Ctrl-C stops taking devices and lets those in flight finish; a second Ctrl-C interrupts
+them. Exit code: 0 when every device is ok, 1 when any failed, 130 when stopped.
 `,
   spawn: `Usage: dexpect spawn [--log FILE] [--record FILE.cast [--record-input]] -- CMD ARGS...
 
@@ -701,6 +726,86 @@ async function replayCommand(args: string[]): Promise<number> {
   return ExitCode.ok;
 }
 
+/** An optional number option: `undefined` when absent; a usage error unless it is a number >= `min`. */
+function optionalNumber(name: string, value: string | undefined, min = 0): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < min) {
+    throw new UsageError(`--${name} takes a number >= ${min}, not "${value}"`);
+  }
+  return n;
+}
+
+async function batchCommand(args: string[]): Promise<number> {
+  const { values } = parse(args, {
+    inventory: { type: "string" },
+    dialogue: { type: "string" },
+    out: { type: "string" },
+    resume: { type: "boolean" },
+    concurrency: { type: "string" },
+    rate: { type: "string" },
+    deadline: { type: "string" },
+    timeout: { type: "string" },
+    retries: { type: "string" },
+    shard: { type: "string" },
+    "log-dir": { type: "string" },
+    "progress-interval": { type: "string" },
+  });
+  if (!values.inventory || !values.dialogue) {
+    throw new UsageError("batch needs --inventory FILE and --dialogue FILE");
+  }
+  if (values.resume && !values.out) throw new UsageError("--resume needs --out FILE");
+  const rate = /^\s*([\d.]+)\s*(\/s)?\s*$/.exec(values.rate ?? "0")?.[1];
+  let shard: Shard | undefined;
+  try {
+    shard = values.shard ? parseShard(values.shard) : shardFromEnv(Deno.env.toObject());
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const numbers = {
+    concurrency: optionalNumber("concurrency", values.concurrency, 1),
+    rate: values.rate === undefined ? undefined : optionalNumber("rate", rate ?? values.rate, 1e-6),
+    deadline: optionalNumber("deadline", values.deadline, 1),
+    timeout: optionalNumber("timeout", values.timeout),
+    retries: optionalNumber("retries", values.retries),
+  };
+  const interval = optionalNumber("progress-interval", values["progress-interval"], 10);
+  // Loaded on demand: only batch needs the CSV parser (an npm package).
+  const { runBatchJob } = await import("./fleet/job.ts");
+  const stop = new AbortController();
+  const cancel = new AbortController();
+  const interrupt = () => {
+    if (stop.signal.aborted) return cancel.abort();
+    stop.abort();
+    console.error("\nStopping: the devices in flight finish (Ctrl-C again interrupts them)");
+  };
+  Deno.addSignalListener("SIGINT", interrupt);
+  try {
+    const summary = await runBatchJob({
+      inventory: values.inventory,
+      task: values.dialogue,
+      env: Deno.env.toObject(),
+      out: values.out,
+      resume: values.resume ?? false,
+      shard,
+      logDir: values["log-dir"],
+      ...numbers,
+      signal: stop.signal,
+      cancel: cancel.signal,
+      progress: {
+        write: (text) => void Deno.stderr.writeSync(encoder.encode(text)),
+        tty: Deno.stderr.isTerminal(),
+        interval,
+      },
+      onResult: values.out ? undefined : (result) => console.log(JSON.stringify(result)),
+    });
+    if (summary.stopped) return 130;
+    return summary.ok ? ExitCode.ok : 1;
+  } finally {
+    Deno.removeSignalListener("SIGINT", interrupt);
+  }
+}
+
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   telnet: telnetCommand,
   spawn: spawnCommand,
@@ -708,6 +813,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   chat: chatCommand,
   serve: serveCommand,
   replay: replayCommand,
+  batch: batchCommand,
 };
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

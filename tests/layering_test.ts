@@ -19,13 +19,8 @@ const read = (path: string) => Deno.readTextFileSync(new URL(path, root));
 const code = (path: string) => read(path).replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "");
 const imports = (path: string) =>
   [...code(path).matchAll(/(?:from|import)\s*\(?\s*"([^"]+)"/g)].map((m) => m[1]);
-const library = [
-  "mod.ts",
-  "cli.ts",
-  ...["expect/", "telnet/", "pty/", "screen/", "cassette/"].flatMap(sources),
-].filter(
-  isLibrary,
-);
+const layers = ["expect/", "telnet/", "pty/", "screen/", "cassette/", "fleet/"];
+const library = ["mod.ts", "cli.ts", ...layers.flatMap(sources)].filter(isLibrary);
 
 Deno.test("expect/ uses no Deno API and imports nothing outside expect/", () => {
   for (const path of sources("expect/").filter(isLibrary)) {
@@ -54,6 +49,23 @@ Deno.test("pty/_libc.ts is the only Deno.dlopen, and it is not called at import"
     /^(const|let|var)?\s*\w*\s*=?\s*Deno\.dlopen/.test(line)
   );
   assert.deepEqual(topLevel, []);
+});
+
+Deno.test("fleet/ is a layer above the others: none of them imports it; it imports only them", () => {
+  const lower = ["expect/", "telnet/", "pty/", "screen/", "cassette/"];
+  for (const path of lower.flatMap(sources).filter(isLibrary)) {
+    for (const spec of imports(path)) {
+      assert.ok(!/(^|\/)fleet\//.test(spec), `${path} imports ${spec}`);
+    }
+  }
+  for (const path of sources("fleet/").filter(isLibrary)) {
+    for (const spec of imports(path)) {
+      assert.ok(
+        /^\.\/|^\.\.\/(expect|telnet|pty|screen|cassette)\/|^(npm|node):/.test(spec),
+        `${path} imports ${spec}`,
+      );
+    }
+  }
 });
 
 Deno.test("only cli.ts prints or exits", () => {
