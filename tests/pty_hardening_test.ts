@@ -57,9 +57,10 @@ Deno.test("writing to a pty whose child has exited fails at once with EIO", asyn
   const writer = child.writable.getWriter();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<"late">((r) => timer = setTimeout(() => r("late"), 5_000));
-  const ticks = cpuTicks();
   // More than the hung-up terminal buffers: it fills, and nobody can ever read it.
-  const write = writer.write(new Uint8Array(64 << 20).fill(0x61)).then(() => "wrote", (e) => e);
+  const data = new Uint8Array(64 << 20).fill(0x61);
+  const ticks = cpuTicks();
+  const write = writer.write(data).then(() => "wrote", (e) => e);
   const outcome = await Promise.race([write, late]);
   clearTimeout(timer);
   // Spinning on the hang-up would burn most of the 5 s budget (500 ticks).
@@ -164,7 +165,10 @@ Deno.test("close() ends a process-group member that outlives the child", async (
   const job = Number(tap.text.slice(tap.text.indexOf("job:") + 4, end - 2));
   tap.release();
   assert.ok(alive(job));
-  assert.deepEqual(await child.close({ grace: 50 }), { code: 0, signal: null });
+  // The shell exits on the hang-up (code 0), or on a busy machine may still be there for the
+  // SIGTERM that ends the job; either way the job must be gone.
+  const status = await child.close({ grace: 200 });
+  assert.ok(status.code === 0 || status.signal === 15, JSON.stringify(status));
   assert.equal(alive(job), false);
 });
 
