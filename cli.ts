@@ -641,6 +641,11 @@ async function serveCommand(args: string[]): Promise<number> {
   console.error(
     `Serving ${command.join(" ")} on telnet://${hostname}:${server.addr.port} (Ctrl-C stops)`,
   );
+  return await servedUntilInterrupted(server);
+}
+
+/** Waits until the server ends or Ctrl-C closes it. */
+async function servedUntilInterrupted(server: { close(): Promise<void>; finished: Promise<void> }) {
   const stop = () => void server.close();
   Deno.addSignalListener("SIGINT", stop);
   try {
@@ -688,14 +693,7 @@ async function serveReplayCommand(args: string[]): Promise<number> {
     onError: (error) => console.error(`dexpect: ${(error as Error).message}`),
   });
   console.error(`Replaying ${file} on telnet://${hostname}:${server.addr.port} (Ctrl-C stops)`);
-  const stop = () => void server.close();
-  Deno.addSignalListener("SIGINT", stop);
-  try {
-    await server.finished;
-  } finally {
-    Deno.removeSignalListener("SIGINT", stop);
-  }
-  return ExitCode.ok;
+  return await servedUntilInterrupted(server);
 }
 
 async function replayCommand(args: string[]): Promise<number> {

@@ -9,6 +9,7 @@
 
 import type { Cassette, CassetteEvent } from "./format.ts";
 import { ReplayMismatchError } from "./errors.ts";
+import { concatBytes } from "../expect/_codec.ts";
 
 export interface PlayerOptions {
   /** Pace multiplier; `Infinity` (default) delivers output at once. */
@@ -186,14 +187,7 @@ export class Player {
       parts.push(e.data);
       size += e.data.length;
     }
-    if (parts.length === 1) return parts[0];
-    const out = new Uint8Array(size);
-    let o = 0;
-    for (const p of parts) {
-      out.set(p, o);
-      o += p.length;
-    }
-    return out;
+    return concatBytes(...parts);
   }
 
   #resize(text: string): void {

@@ -14,6 +14,7 @@ import {
   formatHeader,
   SECRET_MARKER,
 } from "./format.ts";
+import { concatBytes } from "../expect/_codec.ts";
 
 /**
  * Options of {@linkcode CassetteRecorder}.
@@ -97,7 +98,7 @@ class SecretFilter {
 
   push(data: Uint8Array): Uint8Array {
     if (this.secrets.length === 0) return data;
-    let buf = this.#held.length === 0 ? data : concat([this.#held, data]);
+    let buf = this.#held.length === 0 ? data : concatBytes(this.#held, data);
     for (const secret of this.secrets) {
       let at = indexOfBytes(buf, secret, 0);
       if (at < 0) continue;
@@ -108,7 +109,7 @@ class SecretFilter {
         from = at + secret.length;
       }
       parts.push(buf.subarray(from));
-      buf = concat(parts);
+      buf = concatBytes(...parts);
     }
     let keep = 0;
     for (const secret of this.secrets) {
@@ -128,18 +129,6 @@ class SecretFilter {
     this.#held = new Uint8Array(0);
     return rest;
   }
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let size = 0;
-  for (const p of parts) size += p.length;
-  const out = new Uint8Array(size);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 /**

@@ -17,6 +17,7 @@ import {
 import type { Cassette } from "./format.ts";
 import { LineEnds, Player } from "./_player.ts";
 import { loadCassette } from "./replay.ts";
+import { sleep } from "../expect/_session_util.ts";
 
 /**
  * Options of {@linkcode replayHandler}.
@@ -184,26 +185,11 @@ export async function playCassette(
       if (e.code !== "o" || e.data === null) continue;
       const gap = Math.min(Math.max(0, e.time - last) * 1000 / speed, idleLimit);
       last = e.time;
-      if (gap > 0) await delay(gap, signal);
+      if (gap > 0) await sleep(gap, signal);
       signal?.throwIfAborted();
       await writer.write(e.data);
     }
   } finally {
     writer.releaseLock();
   }
-}
-
-function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(id);
-      reject(signal!.reason);
-    };
-    const id = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

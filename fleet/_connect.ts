@@ -61,21 +61,7 @@ export function isConnectTimeout(error: unknown): boolean {
     error instanceof Deno.errors.TimedOut;
 }
 
-/** Sleeps `ms`, rejecting with the signal's reason when it aborts; leaves no timer behind. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
+export { sleep } from "../expect/_session_util.ts";
 
 interface Waiter {
   resolve(): void;
