@@ -19,6 +19,11 @@ export const PEERS = {
   telnetd: { name: "telnetd", pkg: "inetutils-telnetd", probe: ["/usr/sbin/telnetd", "--version"] },
   bash: { name: "bash", pkg: "bash", probe: ["bash", "-c", "exit 0"] },
   python3: { name: "python3", pkg: "python3", probe: ["python3", "-c", "pass"] },
+  vi: { name: "vi", pkg: "vim-tiny", probe: ["vi", "--version"] },
+  less: { name: "less", pkg: "less", probe: ["less", "--version"] },
+  top: { name: "top", pkg: "procps", probe: ["top", "-v"] },
+  dialog: { name: "dialog", pkg: "dialog", probe: ["dialog", "--version"] },
+  asciinema: { name: "asciinema", pkg: "asciinema", probe: ["asciinema", "--version"] },
 } as const satisfies Record<string, Peer>;
 
 const known = new Map<string, boolean>();

@@ -18,24 +18,12 @@ import {
 } from "../cassette/mod.ts";
 import { startBusybox } from "./_telnet_helpers.ts";
 import { dexpect } from "./_cli_helpers.ts";
+import { needs, PEERS } from "./_peers.ts";
 
-function installed(program: string): boolean {
-  const path = Deno.env.get("PATH") ?? "/usr/bin:/bin";
-  const found = path.split(":").some((dir) => {
-    try {
-      return Deno.statSync(`${dir}/${program}`).isFile;
-    } catch {
-      return false;
-    }
-  });
-  if (!found) console.log(`SKIP: ${program} is not installed (apt install it to run this test)`);
-  return found;
-}
-
-const HAS_BASH = installed("bash");
-const HAS_BUSYBOX = installed("busybox");
-const HAS_TELNET = installed("telnet");
-const HAS_ASCIINEMA = installed("asciinema");
+const HAS_BASH = !needs(PEERS.bash);
+const HAS_BUSYBOX = !needs(PEERS.busybox);
+const HAS_TELNET = !needs(PEERS.telnet);
+const HAS_ASCIINEMA = !needs(PEERS.asciinema);
 
 const ENV = { PS1: "$ ", PATH: "/usr/bin:/bin", TERM: "dumb", HOME: "/tmp" };
 const BASH = ["bash", "--norc", "--noprofile"];

@@ -3,22 +3,17 @@
 // A program that is missing is skipped with a printed reason (CI installs them: .ci/run).
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { spawn } from "../pty/mod.ts";
-import { findProgram } from "../pty/_spawn.ts";
 import { onScreen, type Screen, settled } from "../screen/mod.ts";
+import { needs, PEERS } from "./_peers.ts";
+import "./_pty_helpers.ts"; // loads libc once, outside the tests
 
 const ENV = { TERM: "xterm", PATH: "/usr/bin:/bin", HOME: "/tmp", LANG: "C.UTF-8" };
 const TIMEOUT = 15_000;
 
-function missing(program: string): boolean {
-  if (findProgram(program, ENV) !== undefined) return false;
-  console.log(`skipping the ${program} tests: ${program} is not installed (apt-get install it)`);
-  return true;
-}
-
-const noVi = missing("vi");
-const noLess = missing("less");
-const noTop = missing("top");
-const noDialog = missing("dialog");
+const noVi = needs(PEERS.vi);
+const noLess = needs(PEERS.less);
+const noTop = needs(PEERS.top);
+const noDialog = needs(PEERS.dialog);
 
 /** Row and cell column of the first occurrence of `text` on the screen. */
 function find(screen: Screen, text: string): [number, number] {
