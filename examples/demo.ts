@@ -1,5 +1,6 @@
-// The main job: `deno task demo`. Drives real programs in pseudo-terminals, then (see the
-// Telnet part) a mock device over an in-process Telnet server on 127.0.0.1.
+// The main job: `deno task demo`. Drives real programs in pseudo-terminals (one of them read
+// as a person sees it, on an emulated screen), then (see the Telnet part) a mock device over an
+// in-process Telnet server on 127.0.0.1.
 import { EOF } from "../expect/patterns.ts";
 import { spawn } from "../pty/session.ts";
 import { SpawnError } from "../pty/errors.ts";
@@ -82,6 +83,29 @@ async function replPart(): Promise<void> {
 }
 
 // A mock network device: the device's side of the dialogue, scripted with the same DSL.
+// A progress bar redrawn in place: the stream holds every step, the screen only the last.
+const INSTALLER = "printf '\\033[2J\\033[HInstalling'; for p in 10 40 70 100; do " +
+  "printf '\\033[1;12H%3s%%' $p; done; printf '\\033[3;1HDone.\\r\\n'";
+
+async function screenPart(): Promise<void> {
+  console.log(bold("A full-screen view (a terminal emulated on @xterm/headless)"));
+  const { onScreen } = await import("../screen/mod.ts"); // loads xterm.js only now
+  await using ui = spawn(["/bin/sh", "-c", INSTALLER], {
+    screen: true,
+    cols: 40,
+    rows: 4,
+    timeout: 5_000,
+  });
+  const r = await ui.expect(onScreen(/Installing\s+(\d+)%[\s\S]*Done\./));
+  const steps = [...r.before.matchAll(/(\d+)%/g)].map((m) => m[1]).join(", ");
+  console.log(`  ${dim("the stream")}   printed ${steps} % over each other`);
+  console.log(
+    `  ${dim("the screen")}   shows ${JSON.stringify(ui.screen.line(0))}, cursor at ` +
+      `row ${ui.screen.cursor.row}, col ${ui.screen.cursor.col}`,
+  );
+  await ui.expect(EOF);
+}
+
 const DEVICE = "lab-router# ";
 const CONFIG = Array.from({ length: 30 }, (_, i) => `interface Gi0/${i}\r\n description port ${i}`);
 
@@ -171,5 +195,6 @@ async function telnetPart(): Promise<void> {
 const started = performance.now();
 await shellPart();
 await replPart();
+await screenPart();
 await telnetPart();
 console.log(dim(`done in ${((performance.now() - started) / 1000).toFixed(2)} s`));
