@@ -11,6 +11,7 @@ import {
   ExitCode,
   listenOptions,
   numberOption,
+  type NumberRange,
   parse,
   readTextFile,
   servedUntilInterrupted,
@@ -18,13 +19,10 @@ import {
 } from "./_common.ts";
 
 /** A speed or pause: a number > 0, `Infinity` included (at once, no limit). */
-const POSITIVE = { min: 0, exclusive: true, infinite: true };
+const POSITIVE: NumberRange = { min: 0, exclusive: true, infinite: true };
 
 async function readCassette(file: string): Promise<Cassette> {
-  return parseCassette(
-    await readTextFile("the cassette", file),
-    file,
-  );
+  return parseCassette(await readTextFile("the cassette", file), file);
 }
 
 /** Runs `dexpect serve --replay FILE ARGS`; resolves when Ctrl-C stops it. */

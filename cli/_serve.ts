@@ -16,10 +16,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   const { values } = parse(options, { port: { type: "string" }, hostname: { type: "string" } });
   const listen = listenOptions(values);
   await using server = serve({ ...listen, command });
-  console.error(
-    `Serving ${
-      command.join(" ")
-    } on telnet://${listen.hostname}:${server.addr.port} (Ctrl-C stops)`,
-  );
+  const where = `telnet://${listen.hostname}:${server.addr.port}`;
+  console.error(`Serving ${command.join(" ")} on ${where} (Ctrl-C stops)`);
   return await servedUntilInterrupted(server);
 }
