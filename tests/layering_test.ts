@@ -20,7 +20,8 @@ const code = (path: string) => read(path).replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, 
 const imports = (path: string) =>
   [...code(path).matchAll(/(?:from|import)\s*\(?\s*"([^"]+)"/g)].map((m) => m[1]);
 const layers = ["expect/", "telnet/", "pty/", "screen/", "cassette/", "fleet/"];
-const library = ["mod.ts", "cli.ts", ...layers.flatMap(sources)].filter(isLibrary);
+const library = ["mod.ts", "cli.ts", ...[...layers, "cli/"].flatMap(sources)].filter(isLibrary);
+const isCli = (path: string) => path === "cli.ts" || path.startsWith("cli/");
 
 Deno.test("expect/ uses no Deno API and imports nothing outside expect/", () => {
   for (const path of sources("expect/").filter(isLibrary)) {
@@ -68,9 +69,22 @@ Deno.test("fleet/ is a layer above the others: none of them imports it; it impor
   }
 });
 
-Deno.test("only cli.ts prints or exits", () => {
-  for (const path of library.filter((p) => p !== "cli.ts")) {
+Deno.test("only cli.ts and cli/ print or exit", () => {
+  for (const path of library.filter((p) => !isCli(p))) {
     assert.doesNotMatch(code(path), /\bconsole\.|Deno\.exit\(/, `${path} prints or exits`);
+  }
+});
+
+Deno.test("the CLI is the top: no library module imports cli.ts or cli/", () => {
+  for (const path of library.filter((p) => !isCli(p))) {
+    for (const spec of imports(path)) {
+      assert.ok(!/(^|\/)cli(\.ts$|\/)/.test(spec), `${path} imports ${spec}`);
+    }
+  }
+  for (const path of sources("cli/").filter(isLibrary)) {
+    for (const spec of imports(path)) {
+      assert.ok(!/^\.\.\/cli\.ts$/.test(spec), `${path} imports the entry point ${spec}`);
+    }
   }
 });
 
