@@ -3,18 +3,17 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { EOF } from "../expect/patterns.ts";
 import { type ChatOpenStep, parseChat } from "../expect/chat.ts";
 import { playChat } from "../expect/chat_play.ts";
 import type { SessionObserver } from "../expect/observers.ts";
 import { PtySession, spawn } from "../pty/session.ts";
 import { Telnet } from "../telnet/client.ts";
-import { ExitCode, readTextFile, statusCode, UsageError } from "./_common.ts";
+import { ExitCode, parseWithPositionals, readTextFile, statusCode, UsageError } from "./_common.ts";
 
 /** Runs `dexpect chat ARGS`; resolves to the exit code (the program's, when one was spawned). */
 export async function chatCommand(args: string[]): Promise<number> {
-  const { positionals } = parseArgs({ args, allowPositionals: true, strict: true });
+  const { positionals } = parseWithPositionals(args, {});
   if (positionals.length !== 1) throw new UsageError("chat takes one dialogue FILE");
   const file = positionals[0];
   const steps = parseChat(

@@ -61,14 +61,23 @@ export function splitCommand(args: string[]): { options: string[]; command: stri
 
 /** `parseArgs` of `options` without positionals, with tokens; bad options are usage errors. */
 export function parse<const T extends ParseArgsOptionsConfig>(args: string[], options: T) {
+  return asUsage(() =>
+    parseArgs({ args, options, strict: true, allowPositionals: false, tokens: true as const })
+  );
+}
+
+/** `parseArgs` of `options` and positional arguments; bad options are usage errors. */
+export function parseWithPositionals<const T extends ParseArgsOptionsConfig>(
+  args: string[],
+  options: T,
+) {
+  return asUsage(() => parseArgs({ args, options, strict: true, allowPositionals: true }));
+}
+
+/** Runs `parse`, turning its errors into usage errors (exit code 2). */
+function asUsage<R>(parse: () => R): R {
   try {
-    return parseArgs({
-      args,
-      options,
-      strict: true,
-      allowPositionals: false,
-      tokens: true as const,
-    });
+    return parse();
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }

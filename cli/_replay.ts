@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { playCassette, serveReplay } from "../cassette/serve.ts";
 import { type Cassette, parseCassette } from "../cassette/format.ts";
 import {
@@ -13,6 +12,7 @@ import {
   numberOption,
   type NumberRange,
   parse,
+  parseWithPositionals,
   readTextFile,
   servedUntilInterrupted,
   UsageError,
@@ -50,11 +50,9 @@ export async function serveReplayCommand(args: string[]): Promise<number> {
 
 /** Runs `dexpect replay ARGS`; resolves when the cassette has played (or Ctrl-C). */
 export async function replayCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    options: { speed: { type: "string" }, "idle-limit": { type: "string" } },
-    allowPositionals: true,
-    strict: true,
+  const { values, positionals } = parseWithPositionals(args, {
+    speed: { type: "string" },
+    "idle-limit": { type: "string" },
   });
   if (positionals.length !== 1) throw new UsageError("replay takes one cassette FILE");
   const file = positionals[0];

@@ -4,26 +4,20 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { stdioTerminal } from "../pty/terminal.ts";
 import type { InteractResult, InteractTerminal } from "../expect/interact.ts";
 import { Telnet } from "../telnet/client.ts";
 import { TelnetOption } from "../telnet/constants.ts";
 import { autoNvtMode, NvtLineEditor, type NvtMode } from "../telnet/line_mode.ts";
-import { encoder, ExitCode, SessionFiles, UsageError } from "./_common.ts";
+import { encoder, ExitCode, parseWithPositionals, SessionFiles, UsageError } from "./_common.ts";
 
 /** Runs `dexpect telnet ARGS`; resolves to the exit code. */
 export async function telnetCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    options: {
-      tls: { type: "boolean" },
-      log: { type: "string" },
-      record: { type: "string" },
-      "record-input": { type: "boolean" },
-    },
-    allowPositionals: true,
-    strict: true,
+  const { values, positionals } = parseWithPositionals(args, {
+    tls: { type: "boolean" },
+    log: { type: "string" },
+    record: { type: "string" },
+    "record-input": { type: "boolean" },
   });
   const [host, port = values.tls ? "992" : "23", extra] = positionals;
   if (!host || extra !== undefined || !/^\d+$/.test(port)) {

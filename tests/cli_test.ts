@@ -42,7 +42,15 @@ Deno.test("run: exit 1 on timeout, 3 on EOF, 128+N on a signal", async () => {
 
 Deno.test("usage errors exit 2 with one line on stderr; --help and --version", async () => {
   for (
-    const args of [["bogus"], ["run", "--", ""], ["run", "--bad", "--", "true"], ["run", "true"]]
+    const args of [
+      ["bogus"],
+      ["run", "--", ""],
+      ["run", "--bad", "--", "true"],
+      ["run", "true"],
+      ["chat", "--bogus", "f"],
+      ["telnet", "--nope", "h"],
+      ["replay", "--bogus", "f.cast"],
+    ]
   ) {
     const { output, code } = await finish(args);
     assert.equal(code, 2, `${args.join(" ")}: ${output}`);
