@@ -34,7 +34,7 @@ import { chatCommand } from "./cli/_chat.ts";
 import { replayCommand } from "./cli/_replay.ts";
 import { runCommand, spawnCommand } from "./cli/_run.ts";
 import { serveCommand } from "./cli/_serve.ts";
-import { telnetCommand } from "./cli/_telnet.ts";
+import { PROMPT_COMMANDS, telnetCommand } from "./cli/_telnet.ts";
 
 export type { ExitStatus };
 export { ExitCode, statusCode };
@@ -80,15 +80,7 @@ terminal's size goes to the server (NAWS). While the server does not echo, keys 
 and edited locally and each line is sent on Enter (NVT line mode); once it echoes (WILL
 ECHO), each key goes out at once (character mode). Ctrl-] opens the dexpect> prompt:
 
-  close              close the connection and exit
-  status             show the connection and the input mode
-  mode [line|character|auto]   show or set the input mode: line (local echo and
-                     editing, sent on Enter) or character (each key at once); auto
-                     picks character mode when the server echoes
-  send brk|ip|ayt    send Break, Interrupt Process or Are You There
-  continue           return to the session (also an empty line)
-  help, ?            list these commands
-  Ctrl-] (again)     send a literal Ctrl-] to the server
+${PROMPT_COMMANDS}
 
   --tls            connect with TLS (telnets)
   --log FILE       write everything the server sends to FILE

@@ -64,8 +64,8 @@ function modeLine(mode: ModeState): string {
   return `Mode: ${mode.current()} (${how})`;
 }
 
-const PROMPT_HELP = `Commands:
-  close              close the connection and exit (also: quit)
+/** The commands of the `dexpect>` prompt, as `--help` and the prompt's `help` list them. */
+export const PROMPT_COMMANDS = `  close              close the connection and exit (also: quit)
   status             show the connection and the input mode
   mode [line|character|auto]   show or set the input mode: line (local echo and
                      editing, sent on Enter) or character (each key at once); auto
@@ -74,6 +74,7 @@ const PROMPT_HELP = `Commands:
   continue           return to the session (also an empty line)
   help, ?            show this list
   Ctrl-]             (typed again at once) send a literal Ctrl-] to the server`;
+const PROMPT_HELP = `Commands:\n${PROMPT_COMMANDS}`;
 
 interface ModeState {
   forced: NvtMode | undefined;
