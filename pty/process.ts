@@ -167,8 +167,9 @@ export class PtyProcess implements AsyncDisposable {
     let n = Number(c.read(this.#fd, readBuffer, BigInt(READ_SIZE)));
     if (n < 0 && this.#lively && errno() === EAGAIN()) {
       this.#lively = false;
-      if (waitNow(this.#fd, this.#spotUs) === false) this.#missed = true;
-      else n = Number(c.read(this.#fd, readBuffer, BigInt(READ_SIZE)));
+      const spot = waitNow(this.#fd, this.#spotUs);
+      if (spot) n = Number(c.read(this.#fd, readBuffer, BigInt(READ_SIZE)));
+      else if (spot === false) this.#missed = true;
     }
     if (n <= 0) return undefined;
     this.#lively = true;
