@@ -83,7 +83,11 @@ export class Engine<D extends Data> {
     this.#channel = channel;
     this.#exitStatus = exitStatus;
     this.#echo = echo;
-    this.#pump = new Pump(channel.readable, channel);
+    this.#pump = new Pump(
+      channel.readable,
+      channel,
+      channel.readNow === undefined ? undefined : () => channel.readNow!(),
+    );
     this.bytesMode = options.encoding === null;
     this.#decoder = createDecoder(this.bytesMode ? null : "utf-8");
     this.timeout = options.timeout === undefined ? 30_000 : options.timeout;
@@ -133,9 +137,15 @@ export class Engine<D extends Data> {
       ? this.timeout
       : checkDuration("timeout", options.timeout);
     const wire = toWire(data);
-    const deadline = new SendDeadline(wire.length, timeout, options?.signal);
+    // A small write that the transport takes at once needs no deadline, stream or promise.
+    const tried = delay === 0 ? this.#writeNow(wire, secret, options?.signal) : undefined;
+    if (tried === wire.length) return;
+    const sent = tried ?? 0;
+    const deadline = new SendDeadline(wire.length, timeout, options?.signal, sent);
     try {
-      if (delay === 0) return await this.#write(wire, secret, deadline);
+      if (delay === 0) {
+        return await this.#write(wire.subarray(sent), secret, deadline, tried === undefined);
+      }
       const units = typeof data === "string"
         ? Array.from(data)
         : Array.from(data, (b) => new Uint8Array([b]));
@@ -238,6 +248,17 @@ export class Engine<D extends Data> {
       matchers?.dispose();
       return set.eof ? finish(set.eof) : fail("eof");
     }
+    if (matchers === undefined && set.idle === undefined && !options?.signal?.aborted) {
+      // One chunk the transport has at once: a reply that is already there (or comes within
+      // the transport's wait on the spot) costs no deadline timer, waiter or promise.
+      const r = this.#readNow();
+      if (r !== undefined) {
+        this.#append(r.value);
+        found = searcher.search();
+        if ((done = check()) !== undefined) return done;
+        this.#bound(set, timeout, started);
+      }
+    }
     const idleMs = set.idle === undefined ? undefined : (set.idle.pattern as { ms: number }).ms;
     const waiter = new Waiter(timeout, options?.signal, idleMs);
     this.enter(waiter, "expect");
@@ -269,29 +290,49 @@ export class Engine<D extends Data> {
           if ((done = check()) !== undefined) return done;
           return set.eof ? finish(set.eof) : fail("eof");
         }
-        // Bytes are kept as read (no strings unless a search needs them); observers and read
-        // hooks were handed the same array, so the buffer (then the caller) gets a copy.
-        if (this.bytesMode && this.#strip === undefined) {
-          const shared = this.hub.active || this.#readHooks.length > 0;
-          this.#buffer.appendBytes(shared ? r.value.slice() : r.value);
-        } else this.#buffer.append(this.#text(this.#decoder.decode(r.value)));
+        this.#append(r.value);
         waiter.activity();
         found = searcher.search();
         if ((done = check()) !== undefined) return done;
-        if (this.#buffer.length > this.#maxBuffer) {
-          if (this.#overflow === "error") {
-            const error = this.#error("overflow", set, timeout, started);
-            this.#buffer.clear();
-            throw error;
-          }
-          this.#buffer.discard(this.#buffer.end - this.#maxBuffer);
-        }
+        this.#bound(set, timeout, started);
       }
     } finally {
       matchers?.dispose();
       waiter.dispose();
       this.leave(waiter);
     }
+  }
+
+  /** Buffers a chunk read. */
+  #append(value: Uint8Array): void {
+    // Bytes are kept as read (no strings unless a search needs them); observers and read
+    // hooks were handed the same array, so the buffer (then the caller) gets a copy.
+    if (this.bytesMode && this.#strip === undefined) {
+      const shared = this.hub.active || this.#readHooks.length > 0;
+      this.#buffer.appendBytes(shared ? value.slice() : value);
+    } else this.#buffer.append(this.#text(this.#decoder.decode(value)));
+  }
+
+  /** Applies `maxBuffer`: throws (overflow "error") or drops the oldest output. */
+  #bound(set: PatternSet, timeout: number | null, started: number): void {
+    if (this.#buffer.length <= this.#maxBuffer) return;
+    if (this.#overflow === "error") {
+      const error = this.#error("overflow", set, timeout, started);
+      this.#buffer.clear();
+      throw error;
+    }
+    this.#buffer.discard(this.#buffer.end - this.#maxBuffer);
+  }
+
+  /**
+   * A chunk the channel has at once (telling observers), when no read hook or lagging
+   * observer is in the way; else `undefined`.
+   */
+  #readNow(): (ReadOutcome & { kind: "data" }) | undefined {
+    if (this.#readHooks.length > 0 || this.hub.ready() !== undefined) return undefined;
+    const r = this.#pump.readNow() as (ReadOutcome & { kind: "data" }) | undefined;
+    if (r !== undefined && (this.hub.active || this.#readRedactor.active)) this.#emitRead(r);
+    return r;
   }
 
   /** Reads one chunk (telling observers), or the reason the waiter fired. */
@@ -464,12 +505,38 @@ export class Engine<D extends Data> {
     return fromInternal(text, this.bytesMode) as D;
   }
 
-  async #write(bytes: Uint8Array, secret: boolean, deadline: SendDeadline): Promise<void> {
-    this.#writer ??= this.#channel.writable.getWriter();
+  /**
+   * Writes what the channel's fast path takes of `bytes` at once (telling observers first);
+   * `undefined` when not tried: no fast path, a write in flight, or the signal fired.
+   */
+  #writeNow(
+    bytes: Uint8Array,
+    secret: boolean,
+    signal: AbortSignal | undefined,
+  ): number | undefined {
+    const writeNow = this.#channel.writeNow;
+    if (
+      writeNow === undefined || bytes.length === 0 || this.#inflight > 0 || signal?.aborted
+    ) return undefined;
+    this.#emitSend(bytes, secret);
+    return writeNow.call(this.#channel, bytes);
+  }
+
+  #emitSend(bytes: Uint8Array, secret: boolean): void {
     if (this.hub.active) {
       const data = secret ? new Uint8Array([0x2a, 0x2a, 0x2a]) : bytes;
       this.hub.emit({ type: "send", data, time: performance.now(), secret, echo: this.#echo() });
     }
+  }
+
+  async #write(
+    bytes: Uint8Array,
+    secret: boolean,
+    deadline: SendDeadline,
+    emit = true,
+  ): Promise<void> {
+    this.#writer ??= this.#channel.writable.getWriter();
+    if (emit) this.#emitSend(bytes, secret);
     // In chunks, each waited for under the call's deadline: a chunk still pending then stays
     // queued in the transport (counted as in flight until it settles), the rest is not sent.
     for (let at = 0; at === 0 || at < bytes.length; at += SEND_CHUNK_BYTES) {

@@ -29,10 +29,31 @@ export class Pump {
   #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   #pending: Promise<ReadOutcome> | undefined;
   #closed = false;
+  readonly #readNow: (() => Uint8Array | undefined) | undefined;
 
-  constructor(readable: ReadableStream<Uint8Array>, keepAlive: KeepAlive = {}) {
+  /** `readNow` is the channel's optional synchronous read (see `Channel.readNow`). */
+  constructor(
+    readable: ReadableStream<Uint8Array>,
+    keepAlive: KeepAlive = {},
+    readNow?: () => Uint8Array | undefined,
+  ) {
     this.#readable = readable;
     this.#keepAlive = keepAlive;
+    this.#readNow = readNow;
+  }
+
+  /**
+   * A chunk read at once through the channel's fast path, or `undefined` when there is none
+   * (no fast path, a read outstanding, closed, nothing there now): then use {@link next}.
+   */
+  readNow(): ReadOutcome | undefined {
+    if (this.#readNow === undefined || this.#pending !== undefined || this.#closed) {
+      return undefined;
+    }
+    // The stream stays locked, so nobody else can read the chunk that comes next.
+    this.#reader ??= this.#readable.getReader();
+    const value = this.#readNow();
+    return value === undefined ? undefined : { kind: "data", value };
   }
 
   /** Whether a read is outstanding. */

@@ -155,16 +155,35 @@ export function compilePatterns(patterns: Patterns, bytesMode: boolean, exact = 
     }
     entries.push(entry);
   }
-  return {
-    entries,
-    searchable: entries.filter((e) => e.kind === "exact" || e.kind === "regex" || e.kind === "any"),
-    eof,
-    timeout,
-    idle,
-    custom: entries.filter((e) => e.kind === "custom"),
-    descriptions: entries.map((e) => describePattern(e.pattern, e.key)),
-  };
+  return new CompiledSet(entries, eof, timeout, idle);
 }
+
+/** A {@link PatternSet} whose descriptions are made only when an error message needs them. */
+class CompiledSet implements PatternSet {
+  readonly searchable: readonly Entry[];
+  readonly custom: readonly Entry[];
+  #descriptions: readonly string[] | undefined;
+
+  constructor(
+    readonly entries: readonly Entry[],
+    readonly eof: Entry | undefined,
+    readonly timeout: Entry | undefined,
+    readonly idle: Entry | undefined,
+  ) {
+    this.searchable = entries.length === 1 && entries[0].kind === "exact"
+      ? entries
+      : entries.filter((e) => e.kind === "exact" || e.kind === "regex" || e.kind === "any");
+    this.custom = entries.some((e) => e.kind === "custom")
+      ? entries.filter((e) => e.kind === "custom")
+      : NONE;
+  }
+
+  get descriptions(): readonly string[] {
+    return this.#descriptions ??= this.entries.map((e) => describePattern(e.pattern, e.key));
+  }
+}
+
+const NONE: readonly Entry[] = [];
 
 /** A match found in the buffer, in absolute positions. */
 export interface Found {
@@ -317,7 +336,10 @@ export class Searcher {
  */
 export function internalSet(kind: "line" | "any"): PatternSet {
   const set = compilePatterns(kind === "line" ? ["\n", EOF] : [EOF], false);
-  if (kind === "line") return { ...set, descriptions: ["a line"] };
+  if (kind === "line") {
+    const { entries, searchable, eof, timeout, idle, custom } = set;
+    return { entries, searchable, eof, timeout, idle, custom, descriptions: ["a line"] };
+  }
   const any: Entry = {
     index: 0,
     key: undefined,

@@ -22,8 +22,15 @@ export class SendDeadline {
   #written = 0;
 
   /** `total` is the size of the whole send in bytes, for the error message. */
-  constructor(total: number, timeout: number | null, signal: AbortSignal | undefined) {
+  /** `written` counts bytes the transport already took before this deadline began. */
+  constructor(
+    total: number,
+    timeout: number | null,
+    signal: AbortSignal | undefined,
+    written = 0,
+  ) {
     this.#total = total;
+    this.#written = written;
     this.#timeout = timeout;
     this.#signal = signal;
     this.#waiter = new Waiter(timeout, signal);

@@ -42,6 +42,22 @@ export interface Channel {
    * outstanding, so a script that ends without `close()` still exits.
    */
   unref?(): void;
+  /**
+   * Optional fast path for reading, for transports that can read without a promise: the
+   * next chunk of `readable` when one is there now (an implementation may wait for it on
+   * the spot, a few ms at most), else `undefined`, and the engine reads `readable`. The
+   * engine calls it only while it holds `readable`'s lock with no read outstanding, so the
+   * chunk is the one `readable` would have given next; end of output and errors are left
+   * to `readable`.
+   */
+  readNow?(): Uint8Array | undefined;
+  /**
+   * Optional fast path for writing: writes what it can of `bytes` at once, without waiting,
+   * and returns how many bytes it wrote (0 when it would block or failed); the engine sends
+   * the rest through `writable`, which reports any error. Called only while no write of
+   * `writable` is in flight, so the order of the bytes is kept.
+   */
+  writeNow?(bytes: Uint8Array): number;
 }
 
 /**

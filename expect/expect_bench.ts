@@ -6,7 +6,7 @@
  * expect/`).
  */
 
-import { EOF, Session } from "./mod.ts";
+import { type Channel, EOF, Session } from "./mod.ts";
 
 const CHUNK = 4096;
 
@@ -95,3 +95,31 @@ Deno.bench(`sendLine + 2 expects x ${ROUND_TRIPS}`, { group: "round trip", n: 20
     await s.expect("\n");
   }
 });
+
+/** The same in-memory `cat`, offering the synchronous fast paths as a pty does. */
+function fastEchoChannel(): Channel {
+  const queue: Uint8Array[] = [];
+  const { readable, writable } = echoChannel();
+  return {
+    readable,
+    writable,
+    readNow: () => queue.shift(),
+    writeNow: (bytes) => {
+      queue.push(bytes.slice());
+      return bytes.length;
+    },
+  };
+}
+
+Deno.bench(
+  `sendLine + 2 expects x ${ROUND_TRIPS}, channel with readNow/writeNow`,
+  { group: "round trip", n: 20 },
+  async () => {
+    await using s = new Session(fastEchoChannel());
+    for (let i = 0; i < ROUND_TRIPS; i++) {
+      await s.sendLine(`hello ${i}`);
+      await s.expect("hello");
+      await s.expect("\n");
+    }
+  },
+);

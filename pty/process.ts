@@ -90,6 +90,11 @@ export class PtyProcess implements AsyncDisposable {
   /** Output is expected soon: the last read returned data, or we wrote since. */
   #lively = false;
   #spotUs = 500;
+  /** `readNow()` waited on the spot in vain: the next poller wait tunes the budget. */
+  #missed = false;
+  /** A pull of `readable`, or a write of `writable`, is in progress. */
+  #pulling = false;
+  #writing = false;
 
   /**
    * Wraps a started child. Use `spawnProcess()` or `spawn()` instead of calling this.
@@ -137,7 +142,86 @@ export class PtyProcess implements AsyncDisposable {
     if (!this.#fdClosed) setRef(this.#fd, false);
   }
 
+  /**
+   * The next chunk of output if there is one now, else `undefined` (then read `readable`):
+   * a synchronous read, with a short wait on the spot when output is expected (data just
+   * came, or we just wrote). End of output and errors are left to `readable`. Sessions use
+   * it, through `Channel.readNow`, to skip a promise per reply. Do not mix it with a pending
+   * read of `readable`.
+   *
+   * @returns A chunk (a fresh copy), or `undefined`.
+   *
+   * @example Read a reply that is already there
+   * ```ts
+   * import { spawnProcess } from "@dexpect/dexpect/pty";
+   * await using child = spawnProcess(["cat"]);
+   * const reader = child.readable.getReader(); // keep everyone else out
+   * child.writeNow(new TextEncoder().encode("hi\n"));
+   * const chunk = child.readNow(); // "hi\r\n", or undefined: then `await reader.read()`
+   * reader.releaseLock();
+   * ```
+   */
+  readNow(): Uint8Array<ArrayBuffer> | undefined {
+    if (this.#cancelled || this.#fdClosed || this.#pulling) return undefined;
+    const { libc: c } = libc();
+    let n = Number(c.read(this.#fd, readBuffer, BigInt(READ_SIZE)));
+    if (n < 0 && this.#lively && errno() === EAGAIN()) {
+      this.#lively = false;
+      const spot = waitNow(this.#fd, this.#spotUs);
+      if (spot) n = Number(c.read(this.#fd, readBuffer, BigInt(READ_SIZE)));
+      else if (spot === false) this.#missed = true;
+    }
+    if (n <= 0) return undefined;
+    this.#lively = true;
+    this.#missed = false;
+    return readBuffer.slice(0, n);
+  }
+
+  /**
+   * Writes what the terminal takes of `bytes` at once, without waiting, and returns how many
+   * bytes it wrote: 0 when it would block, failed, or a write of `writable` is in progress.
+   * Write the rest through `writable`, which reports errors. Sessions use it, through
+   * `Channel.writeNow`, to skip the stream machinery for short sends.
+   *
+   * @param bytes What to type.
+   * @returns How many bytes were written.
+   *
+   * @example Type a line
+   * ```ts
+   * import { spawnProcess } from "@dexpect/dexpect/pty";
+   * await using child = spawnProcess(["cat"]);
+   * const line = new TextEncoder().encode("hello\n");
+   * const n = child.writeNow(line);
+   * if (n < line.length) {
+   *   const writer = child.writable.getWriter();
+   *   await writer.write(line.subarray(n));
+   *   writer.releaseLock();
+   * }
+   * ```
+   */
+  writeNow(bytes: Uint8Array): number {
+    if (this.#fdClosed || this.#writing || bytes.length === 0) return 0;
+    const data = bytes.buffer instanceof ArrayBuffer
+      ? bytes as Uint8Array<ArrayBuffer>
+      : bytes.slice();
+    const n = Number(libc().libc.write(this.#fd, data, BigInt(data.length)));
+    if (n <= 0) return 0;
+    this.#lively = true;
+    return n;
+  }
+
   async #pull(controller: ReadableStreamDefaultController<Uint8Array<ArrayBuffer>>): Promise<void> {
+    this.#pulling = true;
+    try {
+      await this.#pullNext(controller);
+    } finally {
+      this.#pulling = false;
+    }
+  }
+
+  async #pullNext(
+    controller: ReadableStreamDefaultController<Uint8Array<ArrayBuffer>>,
+  ): Promise<void> {
     const { libc: c } = libc();
     for (;;) {
       if (this.#cancelled) return;
@@ -154,9 +238,11 @@ export class PtyProcess implements AsyncDisposable {
         const spot = this.#lively ? waitNow(this.#fd, this.#spotUs) : undefined;
         this.#lively = false;
         if (spot) continue;
+        const missed = spot === false || this.#missed;
+        this.#missed = false;
         const since = performance.now();
         await waitFor("read", this.#fd);
-        if (spot === false) this.#adapt(performance.now() - since);
+        if (missed) this.#adapt(performance.now() - since);
       } else if (code === EIO()) {
         // EIO: every slave fd is closed. Report EOF only with the exit status known.
         await this.wait();
@@ -174,6 +260,15 @@ export class PtyProcess implements AsyncDisposable {
   }
 
   async #write(chunk: Uint8Array): Promise<void> {
+    this.#writing = true;
+    try {
+      await this.#writeAll(chunk);
+    } finally {
+      this.#writing = false;
+    }
+  }
+
+  async #writeAll(chunk: Uint8Array): Promise<void> {
     const { libc: c } = libc();
     const bytes = chunk.buffer instanceof ArrayBuffer
       ? chunk as Uint8Array<ArrayBuffer>

@@ -1,0 +1,67 @@
+// PtyProcess.readNow/writeNow, the synchronous paths sessions use for short round trips.
+import assert from "node:assert/strict";
+import { spawnProcess } from "../pty/spawn.ts";
+import type { PtyProcess } from "../pty/process.ts";
+import "./_pty_helpers.ts";
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const dec = (b: Uint8Array) => new TextDecoder().decode(b);
+
+/** Reads, at once when possible and else through `reader`, until `text` ends with `want`. */
+async function readUntil(
+  child: PtyProcess,
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  want: string,
+  text = "",
+): Promise<{ text: string; now: number }> {
+  const deadline = Date.now() + 5_000;
+  let now = 0;
+  while (!text.endsWith(want)) {
+    if (Date.now() > deadline) throw new Error(`no ${JSON.stringify(want)} in ${text}`);
+    const chunk = child.readNow();
+    if (chunk !== undefined) {
+      now++;
+      text += dec(chunk);
+      continue;
+    }
+    const r = await reader.read();
+    if (r.done) throw new Error(`EOF before ${JSON.stringify(want)}: ${text}`);
+    text += dec(r.value);
+  }
+  return { text, now };
+}
+
+Deno.test("writeNow types at once; readNow and readable share the output, in order", async () => {
+  await using child = spawnProcess("cat");
+  const reader = child.readable.getReader();
+  let all = "";
+  let now = 0;
+  for (let i = 0; i < 20; i++) {
+    const line = enc(`line ${i}\n`);
+    assert.equal(child.writeNow(line), line.length);
+    const r = await readUntil(child, reader, `line ${i}\r\nline ${i}\r\n`, all);
+    all = r.text;
+    now += r.now;
+  }
+  const want = Array.from({ length: 20 }, (_, i) => `line ${i}\r\nline ${i}\r\n`).join("");
+  assert.equal(all, want);
+  assert.ok(now > 0, "some output was read at once");
+  reader.releaseLock();
+});
+
+Deno.test("a read of readable that waits gets the output; nothing works at once after close", async () => {
+  await using child = spawnProcess("cat");
+  const reader = child.readable.getReader();
+  assert.equal(child.writeNow(enc("a\n")), 2);
+  await readUntil(child, reader, "a\r\na\r\n");
+  const pending = reader.read(); // cat is silent: this read waits for the poller
+  assert.equal(child.writeNow(enc("b\n")), 2);
+  const first = await pending;
+  assert.ok(!first.done);
+  assert.ok(dec(first.value).startsWith("b"));
+  await readUntil(child, reader, "b\r\nb\r\n", dec(first.value));
+  reader.releaseLock();
+  await child.close();
+  assert.equal(child.readNow(), undefined);
+  assert.equal(child.writeNow(enc("c")), 0);
+});
