@@ -129,6 +129,18 @@ export class FakeChannel implements Channel {
   }
 }
 
+/** mulberry32: deterministic pseudo-random numbers in [0, 1), so failures reproduce. */
+export function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /** Concatenates byte chunks. */
 export function concat(chunks: readonly Uint8Array[]): Uint8Array {
   let n = 0;

@@ -8,19 +8,7 @@
 import { deepStrictEqual } from "node:assert/strict";
 import { Session } from "./session.ts";
 import { EOF } from "./patterns.ts";
-import { FakeChannel } from "./_fake_channel.ts";
-
-/** mulberry32: deterministic pseudo-random numbers in [0, 1). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { FakeChannel, random } from "./_fake_channel.ts";
 
 /** Runs random steps over `input` cut at `cuts`; returns every byte the calls gave back. */
 async function consume(input: Uint8Array, cuts: number[], next: () => number): Promise<number[]> {

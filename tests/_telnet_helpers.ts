@@ -100,6 +100,16 @@ export interface Busybox extends AsyncDisposable {
   readonly port: number;
 }
 
+/** Ends a peer process (SIGTERM; it may be gone already) and waits for it. */
+async function terminate(child: Deno.ChildProcess): Promise<void> {
+  try {
+    child.kill("SIGTERM");
+  } catch {
+    // Already gone (telnetd exits when its connection ends).
+  }
+  await child.status;
+}
+
 /** Starts `busybox telnetd -F -p PORT -b 127.0.0.1 -l /bin/sh` and waits until it listens. */
 export async function startBusybox(): Promise<Busybox> {
   const port = freePort();
@@ -109,14 +119,7 @@ export async function startBusybox(): Promise<Busybox> {
     stdout: "null",
     stderr: "null",
   }).spawn();
-  const stop = async () => {
-    try {
-      child.kill("SIGTERM");
-    } catch {
-      // Already gone.
-    }
-    await child.status;
-  };
+  const stop = () => terminate(child);
   // telnetd gives no readiness signal: watch the socket table, bounded to 5 s.
   const deadline = performance.now() + 5_000;
   while (!listening(port)) {
@@ -167,14 +170,7 @@ export async function startTelnetd(program = "/bin/sh"): Promise<Telnetd> {
     stdout: "piped",
     stderr: "null",
   }).spawn();
-  const stop = async () => {
-    try {
-      child.kill("SIGTERM");
-    } catch {
-      // Already gone (telnetd exits when the connection ends).
-    }
-    await child.status;
-  };
+  const stop = () => terminate(child);
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
   const timer = setTimeout(() => void stop(), 5_000);

@@ -3,19 +3,8 @@
 import assert from "node:assert/strict";
 import { concatBytes } from "../expect/_codec.ts";
 import { Telnet } from "../telnet/client.ts";
+import { random } from "../telnet/_test_helpers.ts";
 import { scriptedPeer, writeAll } from "./_telnet_helpers.ts";
-
-/** mulberry32: deterministic pseudo-random numbers in [0, 1). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** 512 KiB of data (every 16th byte 255, some CR NUL, some bare NUL) and its wire form. */
 function stream(next: () => number): { data: Uint8Array; wire: Uint8Array } {
