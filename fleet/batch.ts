@@ -77,8 +77,13 @@ export type DeviceTask = (
 
 /** Files or callbacks that record one device's session. */
 export interface DeviceRecording {
-  /** Observers of the session (e.g. a log). */
+  /** Observers of the session. */
   readonly observers?: readonly SessionObserver[];
+  /**
+   * Where what the device printed is written (the session's `logRead`: a stream that lags
+   * holds the reading back, with a bound, instead of blocking the event loop).
+   */
+  readonly log?: WritableStream<Uint8Array>;
   /** An asciicast v2 recording of the session. */
   readonly record?: WritableStream<Uint8Array>;
   /** Called when the device ended. */
@@ -320,6 +325,7 @@ async function runDevice(
             session: {
               timeout: settings.timeout,
               observers: recording?.observers ?? [],
+              ...(recording?.log ? { logRead: recording.log } : {}),
               ...(recording?.record ? { record: recording.record } : {}),
             },
             connectTimeout: settings.connectTimeout,

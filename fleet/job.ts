@@ -161,7 +161,11 @@ function fileName(key: string): string {
   return safe === key ? key : `${safe}-${keyHash(key).toString(16)}`;
 }
 
-/** Writes what a device printed to KEY.log (secrets it echoes redacted) and KEY.cast. */
+/**
+ * Writes what a device printed to KEY.log and its recording to KEY.cast (both 0600). The
+ * session already shows the echo of what it sent as a secret as `***`; other `secrets` are
+ * redacted on the way to the log.
+ */
 function recorder(
   dir: string,
   secrets: readonly string[],
@@ -170,19 +174,27 @@ function recorder(
   return async (device) => {
     await (made ??= Deno.mkdir(dir, { recursive: true }));
     const base = `${dir}/${fileName(device.key)}`;
-    const open = (path: string) => Deno.open(path, { write: true, create: true, truncate: true });
-    const log = await open(`${base}.log`);
-    const decoder = new TextDecoder(); // per device: a character split across reads survives
-    const clean = (data: Uint8Array): Uint8Array =>
-      secrets.length === 0
-        ? data
-        : encoder.encode(redact(decoder.decode(data, { stream: true }), secrets));
+    const open = (path: string) =>
+      Deno.open(path, { write: true, create: true, truncate: true, mode: 0o600 });
+    const file = await open(`${base}.log`);
     const cast = await open(`${base}.cast`);
+    let log = file.writable;
+    let piped: Promise<void> = Promise.resolve();
+    if (secrets.length > 0) {
+      const decoder = new TextDecoder(); // per device: a character split across reads survives
+      const clean = new TransformStream<Uint8Array, Uint8Array>({
+        transform: (data, out) =>
+          out.enqueue(encoder.encode(redact(decoder.decode(data, { stream: true }), secrets))),
+      });
+      piped = clean.readable.pipeTo(file.writable).catch(() => {});
+      log = clean.writable;
+    }
     return {
-      observers: [(e) => void (e.type === "read" && log.writeSync(clean(e.data)))],
+      log,
       record: cast.writable,
       async close() {
-        log.close();
+        await log.close().catch(() => {});
+        await piped;
         await cast.writable.close().catch(() => {});
       },
     };
