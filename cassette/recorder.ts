@@ -138,9 +138,10 @@ class SecretFilter {
  * next to `path` as they happen (at most 256 KiB are held in memory); `finish()` writes the
  * header, which carries the exit status, and the events to `path` and renames it into place,
  * so `path` never holds half a cassette. Inputs sent with `{ secret: true }` are stored as
- * the secret placeholder: the recorder only ever sees `***` for them. A secret the peer
- * echoes would reach the output events: give it to {@linkcode CassetteRecorder.addSecret}
- * (the recording `spawn` and `connect` do) and it is replaced with `***` there too.
+ * the secret placeholder: the recorder only ever sees `***` for them. A session already shows
+ * the peer's echo of those secrets as `***` to its observers; a secret the session does not
+ * know (output recorded from elsewhere) can be given to {@linkcode CassetteRecorder.addSecret}
+ * and is replaced with `***` there too.
  *
  * Needs `--allow-write` (and `--allow-read` to copy the events).
  *

@@ -12,7 +12,7 @@
  */
 
 import type { Data } from "../expect/results.ts";
-import type { SendOptions, SessionOptions } from "../expect/options.ts";
+import type { SessionOptions } from "../expect/options.ts";
 import type { CloseOptions } from "../pty/process.ts";
 import { PtySession, type PtySessionOptions } from "../pty/session.ts";
 import { spawnProcess, toArgv } from "../pty/spawn.ts";
@@ -147,16 +147,6 @@ class RecordingPtySession<D extends Data> extends PtySession<D> {
     this.#recorder = recorder;
   }
 
-  override async send(data: string | Uint8Array, options?: SendOptions): Promise<void> {
-    if (options?.secret) this.#recorder.addSecret(data);
-    await super.send(data, options);
-  }
-
-  override async sendLine(line: string | Uint8Array = "", options?: SendOptions): Promise<void> {
-    if (options?.secret) this.#recorder.addSecret(line);
-    await super.sendLine(line, options);
-  }
-
   override async close(options?: CloseOptions): Promise<void> {
     try {
       await super.close(options);
@@ -175,16 +165,6 @@ class RecordingTelnet<D extends Data> extends Telnet<D> {
     super({ ...options, observers: [...(options.observers ?? []), recorder.observe] });
     this.#recorder = recorder;
     this.#where = { host, port };
-  }
-
-  override async send(data: string | Uint8Array, options?: SendOptions): Promise<void> {
-    if (options?.secret) this.#recorder.addSecret(data);
-    await super.send(data, options);
-  }
-
-  override async sendLine(line: string | Uint8Array = "", options?: SendOptions): Promise<void> {
-    if (options?.secret) this.#recorder.addSecret(line);
-    await super.sendLine(line, options);
   }
 
   override async close(): Promise<void> {
