@@ -9,18 +9,11 @@ import {
   SECRET_MARKER,
 } from "./format.ts";
 import { CassetteRecorder } from "./recorder.ts";
+import { concatBytes } from "../expect/_codec.ts";
 
 const enc = new TextEncoder();
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
+const concat = (parts: readonly Uint8Array[]): Uint8Array => concatBytes(...parts);
 
 function outputOf(c: Cassette): Uint8Array {
   return concat(c.events.filter((e) => e.code === "o").map((e) => e.data!));

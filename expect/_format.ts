@@ -5,7 +5,6 @@
  * @module
  */
 
-import { redactText } from "./_redact.ts";
 import { EOF, IdlePattern, type Pattern, TIMEOUT } from "./patterns.ts";
 import { CustomPattern } from "./custom.ts";
 
@@ -52,19 +51,9 @@ export function tailOf(text: string): string {
   return text.length > TAIL_LENGTH ? text.slice(-TAIL_LENGTH) : text;
 }
 
-/**
- * Replaces each run of text inside occurrences of the secrets with `***`: the rule the
- * streaming redaction of logs, observers and recordings follows too. An occurrence that
- * begins in `before` (the text that preceded) is hidden in `text` too.
- */
-export function redact(
-  text: string,
-  secrets: Iterable<string>,
-  binary = false,
-  before = "",
-): string {
-  return redactText(text, secrets, binary, before);
-}
+// The one rule for hiding secrets in text (tails, reports); logs, observers and recordings
+// follow it too, streaming.
+export { redactText as redact } from "./_redact.ts";
 
 /** Describes one pattern: `"login:"`, `/\$ $/m`, `EOF`, `TIMEOUT`, `idle(500 ms)`. */
 export function describePattern(pattern: Pattern, key?: string): string {
