@@ -14,9 +14,6 @@ const NUL = 0;
  */
 const SHORT_RUN = 256;
 
-/** Whether 32-bit words are little-endian here, for moving four data bytes at once. */
-const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
-
 /** The in-place data state of one parser, one chunk at a time. */
 export class InPlaceData {
   /** Where the next data byte goes, and where the run not yet handed on begins. */
@@ -26,8 +23,7 @@ export class InPlaceData {
   #afterCr = false;
   /** Index of the next NUL at or after the data being moved (chunk length: none). */
   #nulAt = -1;
-  /** Word views of the chunk's memory, for chunks long enough to be worth them. */
-  #words: Int32Array | null = null;
+  /** A view of the chunk's memory to move words, for chunks long enough to be worth it. */
   #view: DataView | null = null;
 
   /** Starts a chunk, with the CR state the stream was in. */
@@ -35,15 +31,12 @@ export class InPlaceData {
     this.#w = this.#run = 0;
     this.#nulAt = -1;
     this.#afterCr = afterCr;
-    if (chunk.length >= 64) {
-      this.#words = new Int32Array(chunk.buffer, 0, chunk.buffer.byteLength >> 2);
-      this.#view = new DataView(chunk.buffer);
-    }
+    if (chunk.length >= 64) this.#view = new DataView(chunk.buffer);
   }
 
   /** Ends the chunk: drops its views and returns the CR state to carry on. */
   end(): boolean {
-    this.#words = this.#view = null;
+    this.#view = null;
     return this.#afterCr;
   }
 
@@ -72,8 +65,8 @@ export class InPlaceData {
    * The data state: moves the data from `i` on to the write position,
    * unescaping IAC IAC and dropping the NUL of CR NUL (outside BINARY), up to the IAC that
    * starts a command (its index is returned) or the end of the chunk (`n`). Stretches between
-   * escapes are short in escape-heavy data, so they are moved by hand; a long stretch is found
-   * with `indexOf` and moved at once.
+   * escapes are short in escape-heavy data, so they are moved a word at a time; a long stretch
+   * is found with `indexOf` and moved at once.
    */
   data(chunk: Uint8Array, i: number, n: number, nvt: boolean): number {
     let w = this.#w;
@@ -83,26 +76,39 @@ export class InPlaceData {
     const base = w;
     const carried = this.#afterCr;
     let dropped = -1;
-    // Four bytes at a time where they are aligned and hold neither NUL nor IAC.
-    const off = chunk.byteOffset;
-    const words = this.#words;
     const view = this.#view;
+    const off = chunk.byteOffset;
+    // Words are read and written unaligned (little-endian, so the first byte is the lowest);
+    // `w <= i` always, so a word written at `w` overwrites only bytes of the word just read.
+    const lastWord = view === null ? -1 : n - 4;
     while (i < n) {
       let stop = Math.min(n, i + SHORT_RUN);
-      for (; i < stop; i++) {
-        if (((off + i) & 3) === 0 && i + 4 <= n && words !== null) {
-          const v = words[(off + i) >> 2];
+      while (i < stop) {
+        if (i <= lastWord) {
+          const v = view!.getInt32(off + i, true);
           const x = ~v;
-          if (((((v - 0x01010101) & x) | ((x - 0x01010101) & v)) & 0x80808080) === 0) {
-            view!.setInt32(off + w, v, LITTLE_ENDIAN);
+          // A high bit per byte that is NUL or IAC; the lowest one marks the first exactly.
+          const special = ((((v - 0x01010101) | 0) & x) | (((x - 0x01010101) | 0) & v)) &
+            0x80808080;
+          if (special === 0) {
+            view!.setInt32(off + w, v, true);
             w += 4;
-            i += 3;
+            i += 4;
             continue;
+          }
+          // The bytes before the first NUL or IAC go as a word too, when that cannot
+          // overwrite the ones after it (still to be read).
+          const k = (31 - Math.clz32(special & -special)) >> 3;
+          if (k > 0 && (w === i || w + 4 <= i)) {
+            view!.setInt32(off + w, v, true);
+            w += k;
+            i += k;
           }
         }
         const b = chunk[i];
         if (((b + 1) & 0xff) > 1) { // neither NUL nor IAC
           chunk[w++] = b;
+          i++;
         } else if (b === IAC) {
           if (i + 1 === n || chunk[i + 1] !== IAC) {
             this.#w = w;
@@ -110,15 +116,16 @@ export class InPlaceData {
             return i;
           }
           chunk[w++] = IAC;
-          i++;
-          stop = Math.min(n, i + 1 + SHORT_RUN);
-        } else if (nvt && dropped !== w && (w > base ? chunk[w - 1] === CR : carried)) {
-          dropped = w; // CR NUL: the NUL goes
+          i += 2;
+          stop = Math.min(n, i + SHORT_RUN);
         } else {
-          chunk[w++] = NUL;
+          if (nvt && dropped !== w && (w > base ? chunk[w - 1] === CR : carried)) {
+            dropped = w; // CR NUL: the NUL goes
+          } else chunk[w++] = NUL;
+          i++;
         }
       }
-      if (i === n) break;
+      if (i >= n) break;
       const j = chunk.indexOf(IAC, i);
       const end = j < 0 ? n : j;
       this.#afterCr = nvt && dropped !== w && (w > base ? chunk[w - 1] === CR : carried);
