@@ -120,6 +120,16 @@ export class StreamBuffer {
     return out;
   }
 
+  /**
+   * End of the piece holding absolute position `pos` (a chunk as it was read, or a slice of
+   * one decoded on its own), for handing output on a piece at a time.
+   */
+  pieceEnd(pos: number): number {
+    if (pos >= this.#end) return this.#end;
+    const i = this.#indexOf(Math.max(pos, this.#start));
+    return this.#starts[i] + this.#pieces[i].length;
+  }
+
   /** Text between absolute positions `from` and `to` (clamped to the live range). */
   slice(from: number, to: number = this.#end): string {
     if (from < this.#start) from = this.#start;

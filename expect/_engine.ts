@@ -42,6 +42,9 @@ import { AnsiStripper } from "./_strip.ts";
 /** A result as the engine builds it (typed precisely by `Session`'s signatures). */
 export type AnyResult<D extends Data> = ExpectResult<never, D, number, string | undefined>;
 
+/** Bytes decoded into one string in text mode (see `#append`). */
+const DECODE_SLICE = 32 * 1024;
+
 export class Engine<D extends Data> {
   readonly hub: ObserverHub = new ObserverHub();
   readonly bytesMode: boolean;
@@ -52,6 +55,8 @@ export class Engine<D extends Data> {
   readonly #channel: Channel;
   readonly #exitStatus: () => ExitStatus | undefined;
   readonly #pump: Pump;
+  /** The last chunk observers or read hooks were handed: they may keep it. */
+  #shared: Uint8Array | null = null;
   readonly #buffer = new StreamBuffer();
   readonly #decoder: StreamDecoder;
   readonly #secrets = new Set<string>();
@@ -87,6 +92,8 @@ export class Engine<D extends Data> {
       channel.readable,
       channel,
       channel.readNow === undefined ? undefined : () => channel.readNow!(),
+      // Text is decoded as it is read: the bytes can go back to the channel for the next read.
+      options.encoding !== null,
     );
     this.bytesMode = options.encoding === null;
     this.#decoder = createDecoder(this.bytesMode ? null : "utf-8");
@@ -310,7 +317,17 @@ export class Engine<D extends Data> {
     if (this.bytesMode && this.#strip === undefined) {
       const shared = this.hub.active || this.#readHooks.length > 0;
       this.#buffer.appendBytes(shared ? value.slice() : value);
-    } else this.#buffer.append(this.#text(this.#decoder.decode(value)));
+    } else {
+      // Decoded a slice at a time: V8 keeps strings this size in its young generation, whose
+      // memory is reused, where one string per read would be a fresh large object each time.
+      for (let at = 0; at < value.length; at += DECODE_SLICE) {
+        const slice = at === 0 && value.length <= DECODE_SLICE
+          ? value
+          : value.subarray(at, at + DECODE_SLICE);
+        this.#buffer.append(this.#text(this.#decoder.decode(slice)));
+      }
+      if (value !== this.#shared) this.#pump.giveBack(value);
+    }
   }
 
   /** Applies `maxBuffer`: throws (overflow "error") or drops the oldest output. */
@@ -361,6 +378,7 @@ export class Engine<D extends Data> {
     const redactor = this.#readRedactor;
     let data: Uint8Array;
     if (r.kind === "data") {
+      this.#shared = r.value;
       data = redactor.active ? redactor.push(r.value) : r.value;
     } else data = redactor.flush();
     if (data.length > 0) this.hub.emit({ type: "read", data, time: performance.now() });
@@ -376,6 +394,7 @@ export class Engine<D extends Data> {
 
   /** Gives a chunk to every read hook in order; a hook's failure is the reading call's. */
   async #feed(r: ReadOutcome & { kind: "data" }): Promise<ReadOutcome> {
+    this.#shared = r.value;
     try {
       for (const hook of this.#readHooks) {
         const pending = hook.read(r.value);

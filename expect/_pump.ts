@@ -17,16 +17,31 @@ export type ReadOutcome =
 
 const END: ReadOutcome = { kind: "end" };
 
+// Lent buffers (byte streams, see `Pump`) start small, so an idle session holds little, and
+// double while reads fill them.
+const MIN_LEND = 4096;
+const MAX_LEND = 256 * 1024;
+
 /** The part of a channel that says whether an outstanding read keeps the process alive. */
 export interface KeepAlive {
   ref?(): void;
   unref?(): void;
 }
 
+/**
+ * The reads of one channel. With `lend`, a byte stream (`type: "bytes"`) is read with a BYOB
+ * reader into a buffer of ours: a caller that has used a chunk up (decoded it) gives it back
+ * with {@link Pump.giveBack}, and the next read goes into the same memory, so a session
+ * reading text allocates no buffer per read. Other streams are read as they are.
+ */
 export class Pump {
   readonly #readable: ReadableStream<Uint8Array>;
   readonly #keepAlive: KeepAlive;
-  #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  readonly #lend: boolean;
+  #reader: ReadableStreamDefaultReader<Uint8Array> | ReadableStreamBYOBReader | undefined;
+  #byob = false;
+  #spare: ArrayBuffer | null = null;
+  #lendSize = MIN_LEND;
   #pending: Promise<ReadOutcome> | undefined;
   #closed = false;
   readonly #readNow: (() => Uint8Array | undefined) | undefined;
@@ -36,10 +51,40 @@ export class Pump {
     readable: ReadableStream<Uint8Array>,
     keepAlive: KeepAlive = {},
     readNow?: () => Uint8Array | undefined,
+    lend = false,
   ) {
     this.#readable = readable;
     this.#keepAlive = keepAlive;
     this.#readNow = readNow;
+    this.#lend = lend;
+  }
+
+  /** Locks the stream: a BYOB reader when lending to a byte stream, else a default one. */
+  #lock(): ReadableStreamDefaultReader<Uint8Array> | ReadableStreamBYOBReader {
+    if (this.#reader !== undefined) return this.#reader;
+    if (this.#lend) {
+      try {
+        this.#reader = this.#readable.getReader({ mode: "byob" });
+        this.#byob = true;
+        return this.#reader;
+      } catch {
+        // Not a byte stream: read it as it is.
+      }
+    }
+    return this.#reader = this.#readable.getReader();
+  }
+
+  /**
+   * Says that `chunk`, read by this pump, is used up: nobody keeps it, so the next read may
+   * go into its memory. A chunk that filled most of its buffer makes the next one twice as big.
+   */
+  giveBack(chunk: Uint8Array): void {
+    if (!this.#byob) return;
+    const buffer = chunk.buffer as ArrayBuffer;
+    // More than half full: output is streaming (a transport that unescapes in place, like
+    // Telnet, returns less than it read).
+    if (chunk.length * 2 > buffer.byteLength && this.#lendSize < MAX_LEND) this.#lendSize *= 2;
+    else if (buffer.byteLength === this.#lendSize) this.#spare = buffer;
   }
 
   /**
@@ -51,7 +96,7 @@ export class Pump {
       return undefined;
     }
     // The stream stays locked, so nobody else can read the chunk that comes next.
-    this.#reader ??= this.#readable.getReader();
+    this.#lock();
     const value = this.#readNow();
     return value === undefined ? undefined : { kind: "data", value };
   }
@@ -71,8 +116,14 @@ export class Pump {
       return this.#pending;
     }
     if (this.#closed) return Promise.resolve(END);
-    this.#reader ??= this.#readable.getReader();
-    this.#pending = this.#reader.read().then(
+    const reader = this.#lock();
+    let read: Promise<ReadableStreamReadResult<Uint8Array>>;
+    if (this.#byob) {
+      const buffer = this.#spare ?? new ArrayBuffer(this.#lendSize);
+      this.#spare = null;
+      read = (reader as ReadableStreamBYOBReader).read(new Uint8Array(buffer));
+    } else read = (reader as ReadableStreamDefaultReader<Uint8Array>).read();
+    this.#pending = read.then(
       (r): ReadOutcome => r.done ? END : { kind: "data", value: r.value },
       (error): ReadOutcome => ({ kind: "error", error }),
     );

@@ -261,7 +261,8 @@ export class Searcher {
       } else if (entry.kind === "regex") {
         found = this.#searchRegex(entry, this.#states[i], checked);
       } else if (end > start) {
-        found = { entry, start, end, exec: undefined };
+        // "any" (chunks()): one piece, so a chunk never joins reads into one big copy.
+        found = { entry, start, end: buffer.pieceEnd(start), exec: undefined };
       }
       if (found === null) continue;
       if (this.#listOrder) {

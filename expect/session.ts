@@ -340,7 +340,9 @@ export class Session<D extends Data = string> implements AsyncDisposable {
 
   /**
    * Yields the output as it arrives (first whatever is buffered), consuming it, until the
-   * output ends.
+   * output ends. Each chunk is one read of the transport as it was buffered (in text mode,
+   * at most 32 KiB of it decoded at a time), so a fast stream is never joined into one big
+   * copy.
    *
    * @param options Deadline per chunk and abort signal.
    * @returns An async iterator of chunks.

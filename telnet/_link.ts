@@ -98,7 +98,8 @@ export class TelnetLink<C extends ByteConnection> {
     this.protocol = protocol;
     this.#isPeerGone = isPeerGone;
     this.#connected = new Promise((resolve) => (this.#settle = resolve));
-    this.readable = new ReadableStream<Uint8Array>({
+    this.readable = new ReadableStream({
+      type: "bytes",
       pull: (controller) => this.#pull(controller),
       cancel: () => {
         this.#ended = true;
@@ -223,14 +224,20 @@ export class TelnetLink<C extends ByteConnection> {
     }
   }
 
-  async #pull(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
+  async #pull(controller: ReadableByteStreamController): Promise<void> {
     // The engine pulls only while a call waits: the read keeps the process alive until it
     // says otherwise (`unref`). Before open(), `attach` applies the same state.
     this.#keepAlive(true);
     const conn = await this.#connected;
     while (!this.#ended) {
       if (conn === null) return this.#end(controller);
-      const buffer = this.#buffer ??= new Uint8Array(this.#readSize);
+      // A BYOB read lends its memory: the wire is read and unescaped right there (the data
+      // never gets longer). A default read gets a buffer of ours.
+      const request = controller.byobRequest;
+      const lent = request?.view;
+      const buffer = lent
+        ? new Uint8Array(lent.buffer, lent.byteOffset, lent.byteLength)
+        : this.#buffer ??= new Uint8Array(this.#readSize);
       let n: number | null;
       const reading = conn.read(buffer);
       this.#reading = reading;
@@ -260,33 +267,43 @@ export class TelnetLink<C extends ByteConnection> {
         await this.#deliver(this.protocol.end(), buffer, 0);
         return this.#end(controller);
       }
-      if (n === buffer.length && this.#readSize < MAX_READ_BYTES) {
-        this.#readSize *= 2;
-        this.#buffer = null;
-      }
-      const data = await this.#consume(buffer, n);
+      const size = await this.#consume(buffer, n);
       if (this.#ended) return;
-      if (data !== null) {
-        controller.enqueue(data);
-        return;
-      }
+      if (size === 0) continue;
+      this.traceData?.("recv", buffer.subarray(0, size));
+      if (request) return request.respond(size);
+      controller.enqueue(this.#handOver(buffer, n, size));
+      return;
     }
   }
 
-  #end(controller: ReadableStreamDefaultController<Uint8Array>): void {
+  /**
+   * The data at the front of our read buffer, as a chunk for the engine: a read that is
+   * mostly data is handed over whole (the next read gets a new buffer, twice as big when
+   * this one came back full), a small one is copied out.
+   */
+  #handOver(buffer: Uint8Array, n: number, size: number): Uint8Array {
+    const full = n === buffer.length && this.#readSize < MAX_READ_BYTES;
+    if (full) this.#readSize *= 2;
+    if (size * 2 < buffer.length && !full) return buffer.slice(0, size);
+    this.#buffer = null;
+    return buffer.subarray(0, size);
+  }
+
+  #end(controller: ReadableByteStreamController): void {
     if (this.#ended) return;
     this.#ended = true;
     controller.close();
+    // A BYOB read still waiting is answered "done" by an empty response.
+    controller.byobRequest?.respond(0);
   }
 
   /**
    * Feeds the `n` bytes read into `buffer` to the protocol, a slice at a time, and returns
-   * their data (or `null`). The data is compacted in place at the front of the buffer (its
-   * views are in stream order and never overlap, so each move is a memmove); a read that is
-   * mostly data is then handed over whole (the next read gets a new buffer), a small one is
-   * copied out.
+   * the size of their data, compacted in place at the front of the buffer (its views are in
+   * stream order and never overlap, so each move is a memmove).
    */
-  async #consume(buffer: Uint8Array, n: number): Promise<Uint8Array | null> {
+  async #consume(buffer: Uint8Array, n: number): Promise<number> {
     let size = 0;
     for (let at = 0; at < n && !this.#ended;) {
       const start = at;
@@ -304,13 +321,7 @@ export class TelnetLink<C extends ByteConnection> {
       this.#work += commands + ((end - start - (size - before)) >> 6);
       await this.#breathe();
     }
-    let data: Uint8Array | null = null;
-    if (size * 2 >= buffer.length) {
-      data = buffer.subarray(0, size);
-      this.#buffer = null;
-    } else if (size > 0) data = buffer.slice(0, size);
-    if (data !== null) this.traceData?.("recv", data);
-    return data;
+    return size;
   }
 
   /**

@@ -1,0 +1,91 @@
+// Copyright the dexpect authors. MIT license.
+// Lent buffers: a text session reads a byte stream (`type: "bytes"`) with a BYOB reader into
+// memory of its own, and reuses that memory once a chunk is decoded, unless an observer or a
+// read hook was handed the chunk (they may keep it).
+import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
+import { Session } from "./session.ts";
+import type { SessionEvent } from "./observers.ts";
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const dec = (b: Uint8Array) => new TextDecoder().decode(b);
+const MARK = 0xab;
+
+/**
+ * A byte stream that writes each of `parts` into the view it is lent (or enqueues it, for a
+ * default reader), and notes for each read whether the view's last byte still held the mark
+ * it left there on the read before: the same memory was lent again.
+ */
+function byteSource(parts: string[]) {
+  const reused: boolean[] = [];
+  const sizes: number[] = [];
+  let byob = 0;
+  const readable = new ReadableStream({
+    type: "bytes",
+    pull(controller) {
+      const part = parts.shift();
+      const request = controller.byobRequest;
+      if (part === undefined) {
+        controller.close();
+        request?.respond(0);
+        return;
+      }
+      const bytes = enc(part);
+      if (!request?.view) return controller.enqueue(bytes);
+      byob++;
+      const view = new Uint8Array(request.view.buffer, request.view.byteOffset);
+      reused.push(view[view.length - 1] === MARK);
+      sizes.push(view.length);
+      view.set(bytes);
+      view[view.length - 1] = MARK;
+      request.respond(bytes.length);
+    },
+  });
+  return { readable, reused, sizes, byobReads: () => byob };
+}
+
+const sink = () => new WritableStream<Uint8Array>();
+
+Deno.test("a text session reads a byte stream into the same lent memory, read after read", async () => {
+  const parts = ["one\n", "two\n", "three\n", "four\n"];
+  const source = byteSource([...parts]);
+  await using s = new Session({ readable: source.readable, writable: sink() });
+  const lines: string[] = [];
+  for await (const line of s.lines()) lines.push(line);
+  deepStrictEqual(lines, ["one", "two", "three", "four"]);
+  strictEqual(source.byobReads(), 4);
+  deepStrictEqual(source.reused, [false, true, true, true]);
+});
+
+Deno.test("a lent buffer grows while reads fill more than half of it", async () => {
+  const big = "x".repeat(3000);
+  const source = byteSource([big, big, big, "end"]);
+  await using s = new Session({ readable: source.readable, writable: sink() });
+  strictEqual((await s.expect("end")).before.length, 9000);
+  deepStrictEqual(source.sizes, [4096, 8192, 8192, 8192]);
+});
+
+Deno.test("a chunk handed to an observer is never overwritten by a later read", async () => {
+  const parts = ["alpha ", "beta ", "gamma ", "delta"];
+  const source = byteSource([...parts]);
+  const seen: Uint8Array[] = [];
+  const observer = (e: SessionEvent) => {
+    if (e.type === "read") seen.push(e.data);
+  };
+  await using s = new Session({ readable: source.readable, writable: sink() }, {
+    observers: [observer],
+  });
+  await s.expect("delta");
+  deepStrictEqual(seen.map(dec), parts);
+  ok(source.reused.every((r) => !r), "no lent memory was reused while observers saw it");
+});
+
+Deno.test("bytes mode reads a byte stream with a default reader (chunks are kept as read)", async () => {
+  const source = byteSource(["ab", "cd"]);
+  await using s = new Session<Uint8Array>({ readable: source.readable, writable: sink() }, {
+    encoding: null,
+  });
+  const chunks: string[] = [];
+  for await (const chunk of s.chunks()) chunks.push(dec(chunk));
+  deepStrictEqual(chunks, ["ab", "cd"]);
+  strictEqual(source.byobReads(), 0);
+});
