@@ -59,6 +59,7 @@ async function pexpectRoundTrips(n: number): Promise<number | undefined> {
 import pexpect, time
 c = pexpect.spawn("cat", encoding="utf-8")
 c.delaybeforesend = None
+c.delayafterread = None
 t = time.perf_counter()
 for i in range(${n}):
     c.sendline("line %d" % i)

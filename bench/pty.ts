@@ -124,6 +124,7 @@ t = time.perf_counter()
 cs = [pexpect.spawn("cat") for i in range(200)]
 for c in cs:
     c.delaybeforesend = None
+    c.delayafterread = None
     c.ptyproc.delayafterclose = 0
     c.ptyproc.delayafterterminate = 0
 for i, c in enumerate(cs): c.sendline("ping %d" % i)

@@ -6,8 +6,9 @@
 //              coarse over 2 000 rounds).
 // pty-seq      `seq 1 1000000` until its last line is matched (milliseconds), with the bare
 //              stream drained to EOF and `script -qc` as floors.
-// pexpect runs with its sleeps off (delaybeforesend, delayafterclose, delayafterterminate),
-// and for pty-seq in bytes mode with maxread 65536 (its fastest setting here).
+// pexpect runs with its sleeps off (delaybeforesend, delayafterread, delayafterclose,
+// delayafterterminate), and for pty-seq in bytes mode with maxread 65536 (its fastest setting
+// here).
 import { parseArgs } from "node:util";
 import { spawn } from "../pty/session.ts";
 import { spawnProcess } from "../pty/spawn.ts";
@@ -57,6 +58,7 @@ def cpu():
     return r.ru_utime + r.ru_stime
 c = pexpect.spawn("cat", encoding="utf-8")
 c.delaybeforesend = None
+c.delayafterread = None
 c0 = cpu()
 t = time.perf_counter()
 for i in range(${n}):
@@ -113,6 +115,7 @@ async function pexpectSeq(): Promise<number | undefined> {
 import pexpect, time
 t = time.perf_counter()
 c = pexpect.spawn("seq 1 1000000", timeout=60, maxread=65536)
+c.delayafterread = None
 c.expect_exact(b"1000000\\r\\n")
 c.ptyproc.delayafterclose = 0
 c.ptyproc.delayafterterminate = 0

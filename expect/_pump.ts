@@ -19,7 +19,7 @@ const END: ReadOutcome = { kind: "end" };
 
 // Lent buffers (byte streams, see `Pump`) start small, so an idle session holds little, and
 // double while reads fill them.
-const MIN_LEND = 4096;
+const MIN_LEND = 1024;
 const MAX_LEND = 256 * 1024;
 
 /** The part of a channel that says whether an outstanding read keeps the process alive. */
