@@ -16,6 +16,11 @@
  * a socket, which buffer): an in-memory peer built from a `TransformStream` needs a
  * readable-side `highWaterMark` large enough to hold its replies.
  *
+ * When `readable` is a byte stream (`type: "bytes"`, as the Telnet client's is), a text-mode
+ * session reads it with a BYOB reader: into a buffer of its own (1 KiB at first, doubling
+ * while reads fill it, up to 256 KiB) that it reuses once a chunk is decoded, so streaming
+ * text allocates no buffer per read. Bytes-mode sessions keep the chunks they are given.
+ *
  * @example Wrap any pair of web streams
  * ```ts
  * import type { Channel } from "./channel.ts";
