@@ -76,15 +76,21 @@ export class Pump {
 
   /**
    * Says that `chunk`, read by this pump, is used up: nobody keeps it, so the next read may
-   * go into its memory. A chunk that filled most of its buffer makes the next one twice as big.
+   * go into its memory (unless the next read needs a bigger buffer).
    */
   giveBack(chunk: Uint8Array): void {
     if (!this.#byob) return;
     const buffer = chunk.buffer as ArrayBuffer;
-    // More than half full: output is streaming (a transport that unescapes in place, like
-    // Telnet, returns less than it read).
-    if (chunk.length * 2 > buffer.byteLength && this.#lendSize < MAX_LEND) this.#lendSize *= 2;
-    else if (buffer.byteLength === this.#lendSize) this.#spare = buffer;
+    if (buffer.byteLength === this.#lendSize) this.#spare = buffer;
+  }
+
+  /** Lent buffers grow while output streams: a read that filled more than half of one. */
+  #grow(chunk: Uint8Array): void {
+    // More than half, not all: a transport that unescapes in place (Telnet) returns less
+    // than it read.
+    if (chunk.length * 2 > chunk.buffer.byteLength && this.#lendSize < MAX_LEND) {
+      this.#lendSize *= 2;
+    }
   }
 
   /**
@@ -124,7 +130,11 @@ export class Pump {
       read = (reader as ReadableStreamBYOBReader).read(new Uint8Array(buffer));
     } else read = (reader as ReadableStreamDefaultReader<Uint8Array>).read();
     this.#pending = read.then(
-      (r): ReadOutcome => r.done ? END : { kind: "data", value: r.value },
+      (r): ReadOutcome => {
+        if (r.done) return END;
+        if (this.#byob) this.#grow(r.value);
+        return { kind: "data", value: r.value };
+      },
       (error): ReadOutcome => ({ kind: "error", error }),
     );
     return this.#pending;

@@ -95,3 +95,15 @@ Deno.test("bytes mode reads a byte stream with a default reader (chunks are kept
   deepStrictEqual(chunks, ["ab", "cd"]);
   strictEqual(source.byobReads(), 0);
 });
+
+Deno.test("lent buffers grow while output streams even when the chunks are kept", async () => {
+  const big = "y".repeat(3000);
+  const source = byteSource([big, big, "end"]);
+  const kept: Uint8Array[] = [];
+  await using s = new Session({ readable: source.readable, writable: sink() }, {
+    observers: [(e) => void (e.type === "read" && kept.push(e.data))],
+  });
+  strictEqual((await s.expect("end")).before.length, 6000);
+  deepStrictEqual(source.sizes, [1024, 2048, 4096, 8192]);
+  strictEqual(kept.map(dec).join(""), big + big + "end");
+});
