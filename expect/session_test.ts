@@ -274,6 +274,18 @@ Deno.test("chunks() yields buffered output first, then chunks as they arrive", a
   deepStrictEqual(await Array.fromAsync(s.chunks()), ["b", "cd", "ef"]);
 });
 
+Deno.test("chunks() hands on buffered reads one at a time, and long text in 32 KiB slices", async () => {
+  const c = "c".repeat(100);
+  const d = "d".repeat(100) + "e";
+  const long = "x".repeat(70_000);
+  await using s = new Session(new FakeChannel(["a".repeat(100) + "b", c, d, long]));
+  // The lookahead matches only once "e" has arrived: three reads are buffered by then.
+  await s.expect(/b(?=[^]*e)/);
+  const chunks = await Array.fromAsync(s.chunks());
+  deepStrictEqual(chunks.map((x) => x.length), [100, 101, 32_768, 32_768, 70_000 - 65_536]);
+  strictEqual(chunks.join(""), c + d + long);
+});
+
 Deno.test("expectEach() loops until an outcome, which it yields last", async () => {
   const ch = new FakeChannel([
     "p1 --More--",
