@@ -28,13 +28,24 @@ const HAS_ASCIINEMA = !needs(PEERS.asciinema);
 const ENV = { PS1: "$ ", PATH: "/usr/bin:/bin", TERM: "dumb", HOME: "/tmp" };
 const BASH = ["bash", "--norc", "--noprofile"];
 
+/** Runs `fn` with a new temporary directory, removed afterwards. */
+async function inTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir();
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** bash in a pty, recorded to or replayed from the cassette `name` in `dir`. */
+function bash(dir: string, name: string, record: RecordMode) {
+  return spawn(BASH, { cassette: { name, dir, record }, env: ENV, timeout: 5_000 });
+}
+
 /** One script, run against the real bash (recording) or the cassette (replaying). */
 async function bashScript(dir: string, record: RecordMode, changed = false) {
-  await using sh = spawn(BASH, {
-    cassette: { name: "bash", dir, record },
-    env: ENV,
-    timeout: 5_000,
-  });
+  await using sh = bash(dir, "bash", record);
   await sh.expect("$ ");
   await sh.sendLine(changed ? "echo $((6 * 9))" : "echo $((6 * 7))");
   const answer = await sh.expect(/\r\n(\d+)\r\n\$ $/);
@@ -57,8 +68,7 @@ Deno.test({
   name: "bash: record once with the real program, then the same script offline",
   ignore: !HAS_BASH,
   async fn() {
-    const dir = await Deno.makeTempDir();
-    try {
+    await inTempDir(async (dir) => {
       const live = await bashScript(dir, "once");
       assert.equal(live.kind, "pty");
       const text = await Deno.readTextFile(`${dir}/bash.cast`);
@@ -85,9 +95,7 @@ Deno.test({
         error.message,
         /^Replay mismatch at event \d+ \(line \d+, [\d.]+ s, byte 12\) of .*bash\.cast: expected "7\)\)\\n", received "9\)\)\\n"$/,
       );
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+    });
   },
 });
 
@@ -95,14 +103,9 @@ Deno.test({
   name: "bash: a secret the program echoes stays out of the cassette",
   ignore: !HAS_BASH,
   async fn() {
-    const dir = await Deno.makeTempDir();
-    try {
+    await inTempDir(async (dir) => {
       const run = async (record: RecordMode) => {
-        await using sh = spawn(BASH, {
-          cassette: { name: "echoed", dir, record },
-          env: ENV,
-          timeout: 5_000,
-        });
+        await using sh = bash(dir, "echoed", record);
         await sh.expect("$ ");
         // Quoted in two pieces so that the echoed command line does not match the prompt.
         await sh.sendLine(`read -p 'p''w? ' pw; echo "got \${#pw}"`);
@@ -118,9 +121,7 @@ Deno.test({
       assert.doesNotMatch(await Deno.readTextFile(`${dir}/echoed.cast`), /hunter2/);
       const offline = await run("none");
       assert.equal(offline, live.replaceAll("hunter2", "***"));
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+    });
   },
 });
 
@@ -128,8 +129,7 @@ Deno.test({
   name: "bash: non-UTF-8 output replays byte-exact",
   ignore: !HAS_BASH,
   async fn() {
-    const dir = await Deno.makeTempDir();
-    try {
+    await inTempDir(async (dir) => {
       const run = async (record: RecordMode) => {
         await using sh = spawn(BASH, {
           cassette: { name: "bytes", dir, record },
@@ -159,15 +159,12 @@ Deno.test({
       const printed = [0x0a, 0xff, 0xfe, 0x00, 0xe9, 0x74, 0xc3, 0xa9, 0x0d, 0x0a];
       const at = live.findIndex((_, i) => printed.every((b, j) => live[i + j] === b));
       assert.ok(at > 0, `the printf output is in ${JSON.stringify([...live])}`);
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+    });
   },
 });
 
 Deno.test("mode none: a missing cassette is an error naming the file", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
+  await inTempDir(async (dir) => {
     assert.throws(
       () => spawn("true", { cassette: { name: "missing", dir, record: "none" } }),
       (e: unknown) => e instanceof CassetteNotFoundError && e.path === `${dir}/missing.cast`,
@@ -185,9 +182,7 @@ Deno.test("mode none: a missing cassette is an error naming the file", async () 
       Deno.env.delete("DEXPECT_CASSETTE_DIR");
       Deno.env.delete("DEXPECT_RECORD");
     }
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 const PROMPT = "dx> ";
@@ -230,8 +225,7 @@ Deno.test({
   name: "busybox telnetd: record a login once, then the same script offline",
   ignore: !HAS_BUSYBOX,
   async fn() {
-    const dir = await Deno.makeTempDir();
-    try {
+    await inTempDir(async (dir) => {
       {
         await using busybox = await startBusybox();
         const live = await telnetScript(dir, "once", busybox.port);
@@ -280,9 +274,7 @@ Deno.test({
       await device.shutdown();
       assert.equal(errors.length, 1);
       assert.ok(errors[0] instanceof ReplayMismatchError);
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+    });
   },
 });
 
@@ -290,14 +282,9 @@ Deno.test({
   name: "serve --replay: a cassette answers inetutils telnet in a pty",
   ignore: !HAS_BASH || !HAS_TELNET,
   async fn() {
-    const dir = await Deno.makeTempDir();
-    try {
+    await inTempDir(async (dir) => {
       {
-        await using sh = spawn(BASH, {
-          cassette: { name: "device", dir, record: "all" },
-          env: ENV,
-          timeout: 5_000,
-        });
+        await using sh = bash(dir, "device", "all");
         await sh.expect("$ ");
         await sh.sendLine("echo $((6 * 7))");
         await sh.expect("42\r\n$ ");
@@ -319,15 +306,12 @@ Deno.test({
       await client.expect(EOF);
       await server.sendIntr();
       assert.equal((await server.expect(EOF)).exitStatus?.code, 0);
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+    });
   },
 });
 
 Deno.test("dexpect replay: plays the output byte for byte", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
+  await inTempDir(async (dir) => {
     const file = `${dir}/play.cast`;
     await Deno.writeTextFile(
       file,
@@ -341,7 +325,5 @@ Deno.test("dexpect replay: plays the output byte for byte", async () => {
     await using bad = dexpect(["replay", `${dir}/nope.cast`]);
     const failed = await bad.expect(EOF);
     assert.match(failed.before, /^dexpect: Cannot read the cassette .*nope\.cast: no such file/);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
