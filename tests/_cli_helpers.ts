@@ -17,3 +17,21 @@ export function dexpect(args: string[], env: Record<string, string> = {}): PtySe
     },
   });
 }
+
+/**
+ * Runs `dexpect ARGS...` with its output piped (no terminal), stdin closed, and returns how
+ * it ended; stderr is kept only with `stderr: "piped"`.
+ */
+export async function dexpectPiped(
+  args: string[],
+  env: Record<string, string>,
+  stderr: "piped" | "null" = "piped",
+): Promise<Deno.CommandOutput> {
+  return await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--quiet", CLI, ...args],
+    env,
+    stdin: "null",
+    stdout: "piped",
+    stderr,
+  }).output();
+}

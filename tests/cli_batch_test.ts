@@ -2,10 +2,8 @@
 // lines), against the mock fleet on 127.0.0.1.
 import assert from "node:assert/strict";
 import { EOF } from "../expect/patterns.ts";
-import { dexpect } from "./_cli_helpers.ts";
+import { dexpect, dexpectPiped } from "./_cli_helpers.ts";
 import { DIALOGUE, inventoryCsv, mockFleet, PASSWORD } from "./_mock_fleet.ts";
-
-const CLI = new URL("../cli.ts", import.meta.url).pathname;
 
 function files(csv: string): { dir: string; inventory: string; dialogue: string } {
   const dir = Deno.makeTempDirSync();
@@ -58,12 +56,8 @@ Deno.test("batch in a pipe: plain progress lines, results on stdout, exit code 0
     .join("\n");
   const f = files(csv);
   try {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        "--quiet",
-        CLI,
+    const out = await dexpectPiped(
+      [
         "batch",
         "--inventory",
         f.inventory,
@@ -72,11 +66,8 @@ Deno.test("batch in a pipe: plain progress lines, results on stdout, exit code 0
         "--progress-interval",
         "60000",
       ],
-      env: { FLEET_PW: PASSWORD, NO_COLOR: "1" },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
+      { FLEET_PW: PASSWORD, NO_COLOR: "1" },
+    );
     const stderr = new TextDecoder().decode(out.stderr);
     assert.match(
       stderr,
@@ -100,23 +91,11 @@ Deno.test("batch picks its shard from a Kubernetes Indexed Job's environment", a
   try {
     const keys: string[] = [];
     for (const index of ["0", "1"]) {
-      const out = await new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          "-A",
-          "--quiet",
-          CLI,
-          "batch",
-          "--inventory",
-          f.inventory,
-          "--dialogue",
-          f.dialogue,
-        ],
-        env: { FLEET_PW: PASSWORD, JOB_COMPLETION_INDEX: index, DEXPECT_SHARD_COUNT: "2" },
-        stdin: "null",
-        stdout: "piped",
-        stderr: "null",
-      }).output();
+      const out = await dexpectPiped(
+        ["batch", "--inventory", f.inventory, "--dialogue", f.dialogue],
+        { FLEET_PW: PASSWORD, JOB_COMPLETION_INDEX: index, DEXPECT_SHARD_COUNT: "2" },
+        "null",
+      );
       const lines = new TextDecoder().decode(out.stdout).trim().split("\n");
       assert.ok(lines.length > 0 && lines.length < 18, `shard ${index}: ${lines.length} devices`);
       keys.push(...lines.map((l) => JSON.parse(l).key));
