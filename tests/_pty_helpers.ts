@@ -1,6 +1,7 @@
 // Helpers for pty integration tests: bounded reads on a bare PtyProcess.
 import { libc } from "../pty/_libc.ts";
 import type { PtyProcess } from "../pty/process.ts";
+import { spawnProcess } from "../pty/spawn.ts";
 
 // libc stays loaded for the life of the process by design; loading it here, outside any
 // test, keeps the resource sanitizer from reporting it against the first test.
@@ -74,6 +75,19 @@ export async function type(proc: PtyProcess, text: string): Promise<void> {
   } finally {
     writer.releaseLock();
   }
+}
+
+/** A shell that ignores SIGHUP and SIGTERM, started and ready (only SIGKILL ends it). */
+export async function spawnStubborn(): Promise<PtyProcess> {
+  const child = spawnProcess([
+    "sh",
+    "-c",
+    "trap '' HUP TERM; echo ready; while :; do sleep 1; done",
+  ]);
+  const tap = new TextTap(child);
+  await tap.until("ready");
+  tap.release();
+  return child;
 }
 
 /** The number of open fds of this process. */

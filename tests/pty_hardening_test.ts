@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { PtyError } from "../pty/errors.ts";
 import { spawnProcess } from "../pty/spawn.ts";
-import { TextTap, type } from "./_pty_helpers.ts";
+import { spawnStubborn, TextTap, type } from "./_pty_helpers.ts";
 
 const decoder = new TextDecoder();
 const spawnUrl = new URL("../pty/spawn.ts", import.meta.url).href;
@@ -173,14 +173,7 @@ Deno.test("close() ends a process-group member that outlives the child", async (
 });
 
 Deno.test("a second close() after a refused one can still force the child out", async () => {
-  const child = spawnProcess([
-    "sh",
-    "-c",
-    "trap '' HUP TERM; echo ready; while :; do sleep 1; done",
-  ]);
-  const tap = new TextTap(child);
-  await tap.until("ready");
-  tap.release();
+  const child = await spawnStubborn();
   await assert.rejects(child.close({ force: false, grace: 20 }), PtyError);
   assert.equal(child.closed, true);
   assert.deepEqual(await child.close({ grace: 20 }), { code: null, signal: 9 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { PtyError, SpawnError } from "../pty/errors.ts";
 import { spawnProcess } from "../pty/spawn.ts";
-import { childPids, openFds, procStat, TextTap, type } from "./_pty_helpers.ts";
+import { childPids, openFds, procStat, spawnStubborn, TextTap, type } from "./_pty_helpers.ts";
 
 Deno.test("tty prints the slave path, which is the process's ttyName", async () => {
   await using child = spawnProcess("tty");
@@ -130,14 +130,7 @@ Deno.test("close() ends a pending read at once and hangs up the child", async ()
 });
 
 Deno.test("close() escalates to SIGKILL for a child that ignores hangups", async () => {
-  const child = spawnProcess([
-    "sh",
-    "-c",
-    "trap '' HUP TERM; echo ready; while :; do sleep 1; done",
-  ]);
-  const tap = new TextTap(child);
-  await tap.until("ready");
-  tap.release();
+  const child = await spawnStubborn();
   assert.deepEqual(await child.close({ grace: 50 }), { code: null, signal: 9 });
 });
 
