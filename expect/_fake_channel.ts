@@ -164,3 +164,28 @@ export function* chunkings(data: string | Uint8Array): Generator<Uint8Array[]> {
   yield Array.from(bytes, (b) => new Uint8Array([b]));
   for (let i = 1; i < bytes.length; i++) yield [bytes.slice(0, i), bytes.slice(i)];
 }
+
+/** `seq 1 n` as it comes out of a pty (CRLF line endings), cut into `size`-byte chunks. */
+export function seqChunks(n: number, size = 4096): Uint8Array[] {
+  const parts: string[] = [];
+  for (let i = 1; i <= n; i++) parts.push(`${i}\r\n`);
+  const all = new TextEncoder().encode(parts.join(""));
+  const chunks: Uint8Array[] = [];
+  for (let i = 0; i < all.length; i += size) chunks.push(all.subarray(i, i + size));
+  return chunks;
+}
+
+/**
+ * A channel that hands out `chunks` on demand (pull-based, like a pty master), then ends;
+ * what is sent to it is dropped. For benchmarks: no script, no timers.
+ */
+export function pullChannel(chunks: readonly Uint8Array[]): Channel {
+  let i = 0;
+  const readable = new ReadableStream<Uint8Array>({
+    pull(c) {
+      if (i < chunks.length) c.enqueue(chunks[i++]);
+      else c.close();
+    },
+  }, { highWaterMark: 0 });
+  return { readable, writable: new WritableStream() };
+}

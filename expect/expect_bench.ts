@@ -7,33 +7,10 @@
  */
 
 import { type Channel, EOF, Session } from "./mod.ts";
+import { pullChannel, seqChunks } from "./_fake_channel.ts";
 
-const CHUNK = 4096;
-
-function seqOutput(n: number): Uint8Array {
-  const parts: string[] = [];
-  for (let i = 1; i <= n; i++) parts.push(`${i}\r\n`);
-  return new TextEncoder().encode(parts.join(""));
-}
-
-const SEQ = seqOutput(1_000_000);
-const CHUNKS: Uint8Array[] = [];
-for (let i = 0; i < SEQ.length; i += CHUNK) CHUNKS.push(SEQ.subarray(i, i + CHUNK));
-
-/** A pull-based readable (like a pty master) over the chunks. */
-function seqChannel(): {
-  readable: ReadableStream<Uint8Array>;
-  writable: WritableStream<Uint8Array>;
-} {
-  let i = 0;
-  const readable = new ReadableStream<Uint8Array>({
-    pull(c) {
-      if (i < CHUNKS.length) c.enqueue(CHUNKS[i++]);
-      else c.close();
-    },
-  }, { highWaterMark: 0 });
-  return { readable, writable: new WritableStream() };
-}
+const CHUNKS = seqChunks(1_000_000);
+const seqChannel = () => pullChannel(CHUNKS);
 
 Deno.bench("drain with expect(EOF)", { group: "seq", baseline: true }, async () => {
   await using s = new Session(seqChannel());

@@ -8,24 +8,10 @@
  */
 
 import { EOF, Session } from "./mod.ts";
+import { pullChannel, seqChunks } from "./_fake_channel.ts";
 
-const CHUNK = 4096;
-const parts: string[] = [];
-for (let i = 1; i <= 1_000_000; i++) parts.push(`${i}\r\n`);
-const SEQ = new TextEncoder().encode(parts.join(""));
-const CHUNKS: Uint8Array[] = [];
-for (let i = 0; i < SEQ.length; i += CHUNK) CHUNKS.push(SEQ.subarray(i, i + CHUNK));
-
-function channel(): { readable: ReadableStream<Uint8Array>; writable: WritableStream<Uint8Array> } {
-  let i = 0;
-  const readable = new ReadableStream<Uint8Array>({
-    pull(c) {
-      if (i < CHUNKS.length) c.enqueue(CHUNKS[i++]);
-      else c.close();
-    },
-  }, { highWaterMark: 0 });
-  return { readable, writable: new WritableStream() };
-}
+const CHUNKS = seqChunks(1_000_000);
+const channel = () => pullChannel(CHUNKS);
 
 async function drain(logged: boolean, secrets: string[]): Promise<void> {
   let bytes = 0;
