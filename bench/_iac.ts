@@ -8,29 +8,12 @@
 import { createHash } from "node:crypto";
 import process from "node:process";
 import { Telnet } from "../telnet/client.ts";
-import { median, output } from "./_util.ts";
+import { linesWithIac, median, output } from "./_util.ts";
 
 const MiB = 1024 * 1024;
 const PAYLOAD = 8 * MiB;
 const NOP_EVERY = 4096;
 const OPTION_EVERY = 64 * 1024;
-
-/** The payload: 80-column lines of printable ASCII, every 16th byte 255. */
-function makePayload(): Uint8Array {
-  const data = new Uint8Array(PAYLOAD);
-  let seed = 4242;
-  for (let i = 0; i < data.length; i++) {
-    seed = (seed * 1103515245 + 12345) >>> 0;
-    data[i] = i % 16 === 15
-      ? 255
-      : i % 82 === 80
-      ? 13
-      : i % 82 === 81
-      ? 10
-      : 32 + (seed >>> 16) % 95;
-  }
-  return data;
-}
 
 /** The wire form of the payload: IAC doubled, NOPs and option commands inserted. */
 function makeWire(data: Uint8Array): Uint8Array {
@@ -53,7 +36,7 @@ function makeWire(data: Uint8Array): Uint8Array {
   return wire.slice(0, o);
 }
 
-const payload = makePayload();
+const payload = linesWithIac(PAYLOAD, 16, 4242);
 const wire = makeWire(payload);
 const text = new TextDecoder().decode(payload); // 255 decodes to U+FFFD
 const hex = (h: { digest(enc: "hex"): string }) => h.digest("hex");

@@ -32,3 +32,22 @@ export function python(code: string): Promise<string | undefined> {
 /** `seq 1 1000000` as the tests and benchmarks run it, and the bytes it prints on a tty. */
 export const SEQ = ["seq", "1", "1000000"];
 export const SEQ_TTY_BYTES = 7_888_896; // seq's 6 888 896 bytes plus a CR per line
+
+/**
+ * `size` bytes of 80-column lines (CR LF) of printable ASCII from a seeded generator, in which
+ * every `iacEvery`-th byte is 255 (IAC when sent over Telnet).
+ */
+export function linesWithIac(size: number, iacEvery: number, seed: number): Uint8Array {
+  const data = new Uint8Array(size);
+  for (let i = 0; i < data.length; i++) {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    data[i] = i % iacEvery === iacEvery - 1
+      ? 255
+      : i % 82 === 80
+      ? 13
+      : i % 82 === 81
+      ? 10
+      : 32 + (seed >>> 16) % 95;
+  }
+  return data;
+}

@@ -22,7 +22,7 @@ import { TelnetProtocol } from "../telnet/protocol.ts";
 import { serve } from "../telnet/server.ts";
 import { TelnetLink } from "../telnet/_link.ts";
 import { startBusybox } from "../tests/_telnet_helpers.ts";
-import { median, time } from "./_util.ts";
+import { linesWithIac, median, time } from "./_util.ts";
 import { iacDownloads, iacServeChild } from "./_iac.ts";
 
 const quick = Deno.args.includes("--quick");
@@ -89,18 +89,7 @@ async function seq(): Promise<void> {
 
 /** 4 MiB of 80-column text lines in which one data byte in 200 is 255, and its wire form. */
 function downloadBlock(): { data: Uint8Array; wire: Uint8Array } {
-  const data = new Uint8Array(4 * MiB);
-  let seed = 12345;
-  for (let i = 0; i < data.length; i++) {
-    seed = (seed * 1103515245 + 12345) >>> 0;
-    data[i] = i % 82 === 80
-      ? 13
-      : i % 82 === 81
-      ? 10
-      : i % 200 === 199
-      ? 255
-      : 32 + (seed >>> 16) % 95;
-  }
+  const data = linesWithIac(4 * MiB, 200, 12345);
   const wire = new Uint8Array(data.length * 2);
   let o = 0;
   for (const b of data) {
