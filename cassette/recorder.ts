@@ -59,12 +59,7 @@ class EventSplitter {
 
   /** The bytes to record now (text when valid), holding back a split character. */
   push(data: Uint8Array): Uint8Array {
-    let bytes = data;
-    if (this.#carry.length > 0) {
-      bytes = new Uint8Array(this.#carry.length + data.length);
-      bytes.set(this.#carry);
-      bytes.set(data, this.#carry.length);
-    }
+    const bytes = this.#carry.length > 0 ? concatBytes(this.#carry, data) : data;
     const tail = incompleteTail(bytes);
     this.#carry = bytes.slice(bytes.length - tail);
     return bytes.subarray(0, bytes.length - tail);
