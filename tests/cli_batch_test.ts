@@ -12,6 +12,11 @@ function files(csv: string): { dir: string; inventory: string; dialogue: string 
   return { dir, inventory: `${dir}/inventory.csv`, dialogue: `${dir}/dialogue.chat` };
 }
 
+/** `dexpect batch` over the files of `files()`, then `extra`. */
+function batchArgs(f: { inventory: string; dialogue: string }, ...extra: string[]): string[] {
+  return ["batch", "--inventory", f.inventory, "--dialogue", f.dialogue, ...extra];
+}
+
 const fastRetries = ["--retries", "0"];
 // The CLI's child Deno must find the CSV parser (an npm package) in this process's cache.
 const DENO_DIR = Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`;
@@ -20,18 +25,17 @@ Deno.test("batch in a pty: a live progress line, the summary, exit code 1 on fai
   await using fleet = mockFleet();
   const f = files(inventoryCsv(fleet.ports, 1));
   try {
-    await using cli = dexpect([
-      "batch",
-      "--inventory",
-      f.inventory,
-      "--dialogue",
-      f.dialogue,
-      "--out",
-      `${f.dir}/results.jsonl`,
-      "--progress-interval",
-      "60000",
-      ...fastRetries,
-    ], { FLEET_PW: PASSWORD, DENO_DIR });
+    await using cli = dexpect(
+      batchArgs(
+        f,
+        "--out",
+        `${f.dir}/results.jsonl`,
+        "--progress-interval",
+        "60000",
+        ...fastRetries,
+      ),
+      { FLEET_PW: PASSWORD, DENO_DIR },
+    );
     await cli.expect("\r\x1b[K0/5 done, 0 ok, 0 failed, 0.0/s");
     const end = await cli.expect(EOF);
     assert.match(
@@ -57,15 +61,7 @@ Deno.test("batch in a pipe: plain progress lines, results on stdout, exit code 0
   const f = files(csv);
   try {
     const out = await dexpectPiped(
-      [
-        "batch",
-        "--inventory",
-        f.inventory,
-        "--dialogue",
-        f.dialogue,
-        "--progress-interval",
-        "60000",
-      ],
+      batchArgs(f, "--progress-interval", "60000"),
       { FLEET_PW: PASSWORD, NO_COLOR: "1" },
     );
     const stderr = new TextDecoder().decode(out.stderr);
@@ -92,7 +88,7 @@ Deno.test("batch picks its shard from a Kubernetes Indexed Job's environment", a
     const keys: string[] = [];
     for (const index of ["0", "1"]) {
       const out = await dexpectPiped(
-        ["batch", "--inventory", f.inventory, "--dialogue", f.dialogue],
+        batchArgs(f),
         { FLEET_PW: PASSWORD, JOB_COMPLETION_INDEX: index, DEXPECT_SHARD_COUNT: "2" },
         "null",
       );
@@ -114,19 +110,18 @@ Deno.test("batch: Ctrl-C finishes the devices in flight, writes them, and exits 
   for (let i = 0; i < 20; i++) rows.push(`slow-${i},127.0.0.1,${fleet.ports.slow},u`);
   const f = files(rows.join("\n") + "\n");
   try {
-    await using cli = dexpect([
-      "batch",
-      "--inventory",
-      f.inventory,
-      "--dialogue",
-      f.dialogue,
-      "--out",
-      `${f.dir}/results.jsonl`,
-      "--concurrency",
-      "2",
-      "--progress-interval",
-      "60000",
-    ], { FLEET_PW: PASSWORD, DENO_DIR });
+    await using cli = dexpect(
+      batchArgs(
+        f,
+        "--out",
+        `${f.dir}/results.jsonl`,
+        "--concurrency",
+        "2",
+        "--progress-interval",
+        "60000",
+      ),
+      { FLEET_PW: PASSWORD, DENO_DIR },
+    );
     await cli.expect("0/20 done"); // the signal handler is installed before progress starts
     await cli.sendIntr();
     await cli.expect("Stopping: the devices in flight finish");
