@@ -13,10 +13,8 @@ import { concatBytes } from "../expect/_codec.ts";
 
 const enc = new TextEncoder();
 
-const concat = (parts: readonly Uint8Array[]): Uint8Array => concatBytes(...parts);
-
 function outputOf(c: Cassette): Uint8Array {
-  return concat(c.events.filter((e) => e.code === "o").map((e) => e.data!));
+  return concatBytes(...c.events.filter((e) => e.code === "o").map((e) => e.data!));
 }
 
 /** Records `chunks` as output through a real recorder and file; returns the parsed cassette. */
@@ -94,7 +92,11 @@ Deno.test("format: errors name the line", () => {
 
 Deno.test("recorder: a stream split at every offset replays byte-exact", async () => {
   // UTF-8 text with multi-byte characters, then invalid bytes, then text again.
-  const stream = concat([enc.encode("€uro ✓ 𝄞 "), Uint8Array.of(0xff, 0xc3), enc.encode("é ok")]);
+  const stream = concatBytes(
+    enc.encode("€uro ✓ 𝄞 "),
+    Uint8Array.of(0xff, 0xc3),
+    enc.encode("é ok"),
+  );
   for (let a = 0; a <= stream.length; a++) {
     const c = await recordChunks([stream.subarray(0, a), stream.subarray(a)]);
     assert.deepEqual(outputOf(c), stream, `split at ${a}`);

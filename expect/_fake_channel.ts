@@ -8,6 +8,7 @@
  */
 
 import type { Channel } from "./channel.ts";
+import { concatBytes } from "./_codec.ts";
 
 /**
  * One step of a script:
@@ -90,7 +91,7 @@ export class FakeChannel implements Channel {
 
   /** Everything written, decoded as UTF-8. */
   get input(): string {
-    return new TextDecoder().decode(concat(this.written));
+    return new TextDecoder().decode(concatBytes(...this.written));
   }
 
   #sleep(ms: number): Promise<void> {
@@ -139,19 +140,6 @@ export function random(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-/** Concatenates byte chunks. */
-export function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const c of chunks) n += c.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
 
 /**

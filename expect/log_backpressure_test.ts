@@ -2,7 +2,7 @@
 // Slow log and recording targets: bounded memory (backpressure, or reported drops) and a
 // close() that ends in bounded time.
 import { deepStrictEqual, ok, rejects, strictEqual } from "node:assert/strict";
-import { concat } from "./_fake_channel.ts";
+import { concatBytes } from "./_codec.ts";
 import { Session } from "./session.ts";
 import { EOF } from "./patterns.ts";
 import { TimeoutError } from "./errors.ts";
@@ -61,7 +61,7 @@ Deno.test("a stalled log stream stops the reading: memory stays bounded, nothing
   await s.expect(EOF, { timeout: 20_000 });
   await s.close();
   strictEqual(log.bytes(), total);
-  const all = concat(log.chunks);
+  const all = concatBytes(...log.chunks);
   for (let i = 0; i < total; i += CHUNK) strictEqual(all[i], 0x61 + (i / CHUNK) % 26);
   ok(!log.stream.locked);
   await log.stream.close();
