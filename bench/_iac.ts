@@ -5,6 +5,11 @@
 // is timed from connect to end of stream and its output is SHA-256-checked; rates are payload
 // MiB per second, floors included (they receive the same stream without decoding it), by the
 // clock and per CPU second of the reading process (steadier on a shared machine).
+// By default the readers take turns in this process, after one uncounted warm-up round: memory
+// the process has touched before is reused (a long-running automation). With --fresh, each run
+// of each reader is a process of its own, as telnetlib's always is: one warm-up download (JIT),
+// then the measured one, so every buffer it keeps is memory the process touches for the first
+// time (a script's one download), which costs a page fault per 4 KiB (~18 µs in these VMs).
 import { createHash } from "node:crypto";
 import process from "node:process";
 import { Telnet } from "../telnet/client.ts";
@@ -201,6 +206,32 @@ const FLOORS: Record<string, string> = {
   "readAll(), bytes": "floor: one array",
 };
 
+/**
+ * The child of one reader's run (`--iac-reader NAME PORT`): a warm-up download, then the
+ * measured one, printed as JSON seconds (`null`: the peer is absent).
+ */
+export async function iacReaderChild(name: string, port: number): Promise<void> {
+  const read = readers[name];
+  if (read === undefined) throw new Error(`iac: no reader named ${name}`);
+  await read(port);
+  console.log(JSON.stringify(await read(port) ?? null));
+}
+
+/** Runs one reader in a child process (telnetlib is one already); a failure is loud. */
+async function readInChild(script: string, name: string, port: number) {
+  if (name === "telnetlib read_some") return await readers[name](port);
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", script, "--iac-reader", name, String(port)],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout).trim();
+  if (!out.success) {
+    throw new Error(`iac ${name}: ${new TextDecoder().decode(out.stderr).trim() || text}`);
+  }
+  return JSON.parse(text) as Seconds | null ?? undefined;
+}
+
 type StartChild = (
   mode: string,
 ) => Promise<
@@ -210,16 +241,20 @@ type StartChild = (
 const fmt = (x: number) => x.toFixed(0);
 
 /** Runs every reader `runs` times, interleaved, and prints rates with spread and ratios. */
-export async function iacDownloads(quick: boolean, startChild: StartChild): Promise<void> {
+export async function iacDownloads(
+  quick: boolean,
+  startChild: StartChild,
+  fresh: { script: string } | undefined,
+): Promise<void> {
   const runs = quick ? 3 : 5;
   const wall: Record<string, number[]> = {};
   const cpu: Record<string, number[]> = {};
   const { child, port, lines } = await startChild("--iac-child");
   try {
-    // Round -1 warms every reader up (JIT, buffers) and is not counted.
-    for (let i = -1; i < runs; i++) {
+    // In this process, round -1 warms every reader up (JIT, buffers) and is not counted.
+    for (let i = fresh ? 0 : -1; i < runs; i++) {
       for (const [name, read] of Object.entries(readers)) {
-        const seconds = await read(port);
+        const seconds = fresh ? await readInChild(fresh.script, name, port) : await read(port);
         if (seconds === undefined || i < 0) continue;
         (wall[name] ??= []).push(PAYLOAD / MiB / seconds.wall);
         (cpu[name] ??= []).push(PAYLOAD / MiB / seconds.cpu);
@@ -238,7 +273,9 @@ export async function iacDownloads(quick: boolean, startChild: StartChild): Prom
   console.log(
     `iac          8 MiB download, every 16th data byte IAC IAC, IAC NOP every 4 KiB, an option ` +
       `command every 64 KiB, SHA-256-checked; payload MiB/s, median [min–max] of ${runs} runs ` +
-      `after one warm-up run`,
+      (fresh
+        ? "(--fresh: each in a process of its own, after a warm-up download there)"
+        : "in this process, after one warm-up run"),
   );
   if (wall["telnetlib read_some"] === undefined) {
     console.log("iac          telnetlib: skipped (python3 without telnetlib)");

@@ -1,5 +1,5 @@
 // Whole-scenario Telnet benchmarks, each against a baseline measured in this same run:
-//   deno run -A bench/telnet.ts [--quick]
+//   deno run -A bench/telnet.ts [--quick] [--fresh]
 // seq        `seq 1 200000` through busybox telnetd's shell until the last line, vs a raw Deno
 //            socket that ignores Telnet (same shell, same output).
 // download   a loopback download with IAC escapes, decoded and checked, vs a raw conn.read loop
@@ -13,7 +13,8 @@
 //            IAC NOP after every 4 KiB and an option command after every 64 KiB, decoded and
 //            SHA-256-checked: through the client's chunks() and readAll() in text and bytes
 //            mode, vs Python telnetlib's read_some and the floors raw conn.read and
-//            `for await conn.readable` (no decoding), all in this same run (bench/_iac.ts).
+//            `for await conn.readable` (no decoding), all in this same run (bench/_iac.ts);
+//            with --fresh, each reader's run in a process of its own (cold memory).
 // Name scenarios to run only those: deno run -A bench/telnet.ts iac download
 import { Buffer } from "node:buffer";
 import { EOF } from "../expect/patterns.ts";
@@ -23,7 +24,7 @@ import { serve } from "../telnet/server.ts";
 import { TelnetLink } from "../telnet/_link.ts";
 import { startBusybox } from "../tests/_telnet_helpers.ts";
 import { linesWithIac, median, time } from "./_util.ts";
-import { iacDownloads, iacServeChild } from "./_iac.ts";
+import { iacDownloads, iacReaderChild, iacServeChild } from "./_iac.ts";
 
 const quick = Deno.args.includes("--quick");
 const encoder = new TextEncoder();
@@ -307,11 +308,17 @@ if (Deno.args.includes("--serve-child")) {
   await sendChild();
 } else if (Deno.args.includes("--iac-child")) {
   await iacServeChild();
+} else if (Deno.args.includes("--iac-reader")) {
+  const at = Deno.args.indexOf("--iac-reader");
+  await iacReaderChild(Deno.args[at + 1], Number(Deno.args[at + 2]));
 } else {
   const named = Deno.args.filter((a) => !a.startsWith("--"));
   const wanted = (name: string) => named.length === 0 || named.includes(name);
   if (wanted("seq")) await seq();
   if (wanted("download")) await downloads();
-  if (wanted("iac")) await iacDownloads(quick, startChild);
+  if (wanted("iac")) {
+    const fresh = Deno.args.includes("--fresh") ? { script: import.meta.filename! } : undefined;
+    await iacDownloads(quick, startChild, fresh);
+  }
   if (wanted("sessions")) await sessions();
 }
