@@ -275,19 +275,27 @@ export class Telnet<D extends Data = string> extends TelnetSession<D> {
    *
    * @param cols Width in cells, 0 to 65535.
    * @param rows Height in cells, 0 to 65535.
+   * @param options `timeout` (ms, default: the session's; `null` for none) and `signal`: a
+   *   server that stops reading makes the write wait.
    * @returns A promise that settles once the size is written (at once when it is not sent).
    * @throws {RangeError} If a dimension is out of range.
    * @throws {TelnetError} If writing fails.
+   * @throws {TimeoutError} If the deadline passes first; the size stays queued.
    *
    * @example Report a new window size
    * ```ts ignore
    * await tn.resize(120, 40); // the server's shell sees SIGWINCH
    * ```
    */
-  async resize(cols: number, rows: number): Promise<void> {
+  async resize(
+    cols: number,
+    rows: number,
+    options: Pick<SendOptions, "timeout" | "signal"> = {},
+  ): Promise<void> {
+    options.signal?.throwIfAborted();
     const events = this.protocol.setWindowSize(cols, rows);
     if (cols > 0 && rows > 0) this.notifyWindowChange(cols, rows);
-    if (!this.closed) await this.#sendWindowSize(events);
+    if (!this.closed) await this.#sendWindowSize(events, options);
   }
 
   /**
@@ -460,10 +468,13 @@ export class Telnet<D extends Data = string> extends TelnetSession<D> {
     }
   }
 
-  async #sendWindowSize(events: readonly TelnetEvent[]): Promise<void> {
-    await this.runEvents(events);
+  async #sendWindowSize(
+    events: readonly TelnetEvent[],
+    options: Pick<SendOptions, "timeout" | "signal"> = {},
+  ): Promise<void> {
+    await this.runEvents(events, options);
     if (this.#nawsWanted && this.protocol.state("us", TelnetOption.NAWS).state === "no") {
-      await this.negotiate(TelnetCommand.WILL, TelnetOption.NAWS);
+      await this.negotiate(TelnetCommand.WILL, TelnetOption.NAWS, options);
     }
   }
 }

@@ -237,10 +237,13 @@ export class TelnetSession<D extends Data = string> extends Session<D> {
    *
    * @param command `TelnetCommand.WILL`, `WONT`, `DO` or `DONT`.
    * @param option The option code.
+   * @param options `timeout` (ms, default: the session's; `null` for none) and `signal`, as
+   *   for {@linkcode TelnetSession.writeRaw}: a peer that stops reading makes the write wait.
    * @returns A promise that settles once the request is written.
    * @throws {RangeError} If `command` is not a negotiation command or `option` not a byte.
    * @throws {SessionStateError} If the session is closed.
    * @throws {TelnetError} If writing fails.
+   * @throws {TimeoutError} If the deadline passes first; the request stays queued.
    *
    * @example A server turns off the client's local echo for a password
    * ```ts ignore
@@ -249,19 +252,26 @@ export class TelnetSession<D extends Data = string> extends Session<D> {
    * await session.send("Password: ");
    * ```
    */
-  async negotiate(command: number, option: number): Promise<void> {
+  async negotiate(
+    command: number,
+    option: number,
+    options: Pick<SendOptions, "timeout" | "signal"> = {},
+  ): Promise<void> {
     this.#assertOpen("negotiate");
-    await this.runEvents(this.#link.protocol.negotiate(command, option));
+    options.signal?.throwIfAborted();
+    await this.#runWithin(this.#link.protocol.negotiate(command, option), options);
   }
 
   /**
    * Sends a command: IAC followed by `command` (RFC 854), such as `TelnetCommand.NOP`.
    *
    * @param command A command other than IAC, SB, SE, WILL, WONT, DO and DONT.
+   * @param options `timeout` (ms, default: the session's; `null` for none) and `signal`.
    * @returns A promise that settles once it is written.
    * @throws {RangeError} If `command` is not allowed.
    * @throws {SessionStateError} If the session is closed.
    * @throws {TelnetError} If writing fails.
+   * @throws {TimeoutError} If the deadline passes first; the command stays queued.
    *
    * @example Keep a connection alive
    * ```ts ignore
@@ -269,9 +279,13 @@ export class TelnetSession<D extends Data = string> extends Session<D> {
    * await tn.sendCommand(TelnetCommand.NOP);
    * ```
    */
-  async sendCommand(command: number): Promise<void> {
+  async sendCommand(
+    command: number,
+    options: Pick<SendOptions, "timeout" | "signal"> = {},
+  ): Promise<void> {
     this.#assertOpen("send a command");
-    await this.runEvents(this.#link.protocol.sendCommand(command));
+    options.signal?.throwIfAborted();
+    await this.#runWithin(this.#link.protocol.sendCommand(command), options);
   }
 
   /**
@@ -279,10 +293,12 @@ export class TelnetSession<D extends Data = string> extends Session<D> {
    *
    * @param option The option code.
    * @param payload The unescaped payload.
+   * @param options `timeout` (ms, default: the session's; `null` for none) and `signal`.
    * @returns A promise that settles once it is written.
    * @throws {RangeError} If `option` is not a byte.
    * @throws {SessionStateError} If the session is closed.
    * @throws {TelnetError} If writing fails.
+   * @throws {TimeoutError} If the deadline passes first; the subnegotiation stays queued.
    *
    * @example Ask the client for its terminal type
    * ```ts ignore
@@ -290,9 +306,14 @@ export class TelnetSession<D extends Data = string> extends Session<D> {
    * await session.sendSubnegotiation(TelnetOption.TTYPE, Uint8Array.of(TelnetSubcommand.SEND));
    * ```
    */
-  async sendSubnegotiation(option: number, payload: Uint8Array): Promise<void> {
+  async sendSubnegotiation(
+    option: number,
+    payload: Uint8Array,
+    options: Pick<SendOptions, "timeout" | "signal"> = {},
+  ): Promise<void> {
     this.#assertOpen("send a subnegotiation");
-    await this.runEvents(this.#link.protocol.sendSubnegotiation(option, payload));
+    options.signal?.throwIfAborted();
+    await this.#runWithin(this.#link.protocol.sendSubnegotiation(option, payload), options);
   }
 
   /**
@@ -323,11 +344,29 @@ export class TelnetSession<D extends Data = string> extends Session<D> {
     options: Pick<SendOptions, "timeout" | "signal"> = {},
   ): Promise<void> {
     if (this.#debugLevel >= 2) this.msg("send raw %r", bytes);
-    const written = this.#link.write(bytes);
-    written.catch(() => {});
+    return this.#within(this.#link.write(bytes), bytes.length, options);
+  }
+
+  /** Reports `events` and writes their `send` bytes, within the call's deadline. */
+  #runWithin(
+    events: readonly TelnetEvent[],
+    options: Pick<SendOptions, "timeout" | "signal">,
+  ): Promise<void> {
+    let total = 0;
+    for (const e of events) if (e.type === "send") total += e.bytes.length;
+    return this.#within(this.#link.run(events), total, options);
+  }
+
+  /** `write` bounded by the call's `timeout` (default: the session's) and `signal`. */
+  #within(
+    write: Promise<void>,
+    total: number,
+    options: Pick<SendOptions, "timeout" | "signal">,
+  ): Promise<void> {
+    write.catch(() => {});
     const timeout = options.timeout === undefined ? this.timeout : options.timeout;
-    if (timeout === null && options.signal === undefined) return written;
-    return withDeadline(written, bytes.length, timeout, options.signal);
+    if (timeout === null && options.signal === undefined) return write;
+    return withDeadline(write, total, timeout, options.signal);
   }
 
   /**
@@ -349,35 +388,41 @@ export class TelnetSession<D extends Data = string> extends Session<D> {
    * `send ip` does: inetutils telnetd and the in-repo server interrupt the foreground job;
    * busybox telnetd ignores it (use {@linkcode sendIntr}).
    *
+   * @param options `timeout` (ms, default: the session's; `null` for none) and `signal`.
    * @returns A promise that settles once it is written.
    * @throws {SessionStateError} If the session is closed.
    * @throws {TelnetError} If writing fails.
+   * @throws {TimeoutError} If the deadline passes first; the command stays queued.
    */
-  async sendInterruptProcess(): Promise<void> {
-    await this.sendCommand(TelnetCommand.IP);
+  async sendInterruptProcess(options: Pick<SendOptions, "timeout" | "signal"> = {}): Promise<void> {
+    await this.sendCommand(TelnetCommand.IP, options);
   }
 
   /**
    * Sends IAC BRK, the Telnet "break" (RFC 854).
    *
+   * @param options `timeout` (ms, default: the session's; `null` for none) and `signal`.
    * @returns A promise that settles once it is written.
    * @throws {SessionStateError} If the session is closed.
    * @throws {TelnetError} If writing fails.
+   * @throws {TimeoutError} If the deadline passes first; the command stays queued.
    */
-  async sendBreak(): Promise<void> {
-    await this.sendCommand(TelnetCommand.BRK);
+  async sendBreak(options: Pick<SendOptions, "timeout" | "signal"> = {}): Promise<void> {
+    await this.sendCommand(TelnetCommand.BRK, options);
   }
 
   /**
    * Sends IAC AYT, "are you there" (RFC 854); servers answer with some visible text, such as
    * `[Yes]`.
    *
+   * @param options `timeout` (ms, default: the session's; `null` for none) and `signal`.
    * @returns A promise that settles once it is written.
    * @throws {SessionStateError} If the session is closed.
    * @throws {TelnetError} If writing fails.
+   * @throws {TimeoutError} If the deadline passes first; the command stays queued.
    */
-  async areYouThere(): Promise<void> {
-    await this.sendCommand(TelnetCommand.AYT);
+  async areYouThere(options: Pick<SendOptions, "timeout" | "signal"> = {}): Promise<void> {
+    await this.sendCommand(TelnetCommand.AYT, options);
   }
 
   /**
@@ -488,11 +533,16 @@ export class TelnetSession<D extends Data = string> extends Session<D> {
    * returned and writes their `send` bytes.
    *
    * @param events The events.
+   * @param options `timeout` (ms, default: the session's; `null` for none) and `signal`.
    * @returns A promise that settles once the bytes are written.
    * @throws {TelnetError} If writing fails.
+   * @throws {TimeoutError} If the deadline passes first; the bytes stay queued.
    */
-  protected async runEvents(events: readonly TelnetEvent[]): Promise<void> {
-    await this.#link.run(events);
+  protected async runEvents(
+    events: readonly TelnetEvent[],
+    options: Pick<SendOptions, "timeout" | "signal"> = {},
+  ): Promise<void> {
+    await this.#runWithin(events, options);
   }
 
   /**
