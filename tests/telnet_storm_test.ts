@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { TimeoutError } from "../expect/errors.ts";
 import { Session } from "../expect/session.ts";
 import { Telnet } from "../telnet/client.ts";
+import { serve } from "../telnet/server.ts";
 import { TelnetProtocol } from "../telnet/protocol.ts";
 import { type ByteConnection, TelnetLink } from "../telnet/_link.ts";
 import { stormBlock } from "../bench/_hostile_peers.ts";
@@ -119,5 +120,59 @@ Deno.test("a real storm peer (its own process): a 500 ms expect() timeout fires 
     peer.kill("SIGKILL");
     await lines.cancel();
     await peer.status;
+  }
+});
+
+// End to end over real sockets, where reads already let timers run on this machine (it passes
+// with the storm yield removed): the yield itself is checked by the in-memory test above.
+Deno.test("serve() under a storming client: its handler's deadline fires, other clients are served", async () => {
+  const fired = Promise.withResolvers<number>();
+  const stormConnected = Promise.withResolvers<void>();
+  await using server = serve({
+    timeout: 10_000,
+    handler: async (s) => {
+      stormConnected.resolve(); // the first connection is the storm's
+      await s.sendLine("hello");
+      const start = performance.now();
+      try {
+        await s.expect("ping", { timeout: 500 });
+        await s.sendLine("pong");
+      } catch (error) {
+        if (!(error instanceof TimeoutError)) throw error;
+        fired.resolve(performance.now() - start);
+      }
+    },
+  });
+  const port = server.addr.port;
+  const stormer = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL("../bench/_hostile_peers.ts", import.meta.url).pathname,
+      "storm-connect",
+      String(port),
+    ],
+    stdout: "null",
+    stderr: "inherit",
+  }).spawn();
+  try {
+    // The storm's handler waits for "ping" meanwhile; a quiet client gets its round trip.
+    const exited = stormer.status.then(() => true);
+    const gone = await Promise.race([stormConnected.promise.then(() => false), exited]);
+    assert.equal(gone, false, "the storm peer exited before it connected");
+    await using tn = await Telnet.connect("127.0.0.1", port, { timeout: 5_000 });
+    await tn.expect("hello");
+    const start = performance.now();
+    await tn.sendLine("ping");
+    await tn.expect("pong");
+    const roundTrip = performance.now() - start;
+    assert.ok(roundTrip < 1_500, `round trip took ${roundTrip.toFixed(0)} ms`);
+    // Generous bounds, for a shared machine (it fired at ~505 ms here).
+    const guard = setTimeout(() => fired.reject(new Error("no timeout within 10 s")), 10_000);
+    const ms = await fired.promise.finally(() => clearTimeout(guard));
+    assert.ok(ms < 1_500, `fired after ${ms.toFixed(0)} ms`);
+  } finally {
+    stormer.kill("SIGKILL");
+    await stormer.status;
   }
 });
