@@ -166,8 +166,9 @@ Deno.test("recorder: abort leaves no file", async () => {
 });
 
 Deno.test("recorder: a secret the peer echoes is recorded as ***, at every split", async () => {
+  // Adjacent occurrences are one run of hidden bytes: one ***, as in the session's logs.
   const stream = enc.encode("Password: hunter2\r\nhunter hunter2hunter2 ok");
-  const expected = "Password: ***\r\nhunter ****** ok";
+  const expected = "Password: ***\r\nhunter *** ok";
   for (let a = 0; a <= stream.length; a++) {
     const dir = await Deno.makeTempDir();
     try {

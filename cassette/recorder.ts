@@ -14,7 +14,8 @@ import {
   formatHeader,
   SECRET_MARKER,
 } from "./format.ts";
-import { concatBytes } from "../expect/_codec.ts";
+import { completeUtf8Length, concatBytes } from "../expect/_codec.ts";
+import { Redactor } from "../expect/_redact.ts";
 
 /**
  * Options of {@linkcode CassetteRecorder}.
@@ -40,19 +41,6 @@ export interface CassetteRecorderOptions {
 const FLUSH_BYTES = 256 * 1024;
 const encoder = new TextEncoder();
 
-/** Length of an incomplete UTF-8 sequence at the end of `bytes` (0 when none). */
-function incompleteTail(bytes: Uint8Array): number {
-  for (let k = 1; k <= Math.min(3, bytes.length); k++) {
-    const b = bytes[bytes.length - k];
-    if (b < 0x80) return 0;
-    if (b >= 0xc0) {
-      const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
-      return need > k ? k : 0;
-    }
-  }
-  return 0;
-}
-
 /** Splits a byte stream into events that are valid UTF-8 where the stream is. */
 class EventSplitter {
   #carry: Uint8Array = new Uint8Array(0);
@@ -60,68 +48,15 @@ class EventSplitter {
   /** The bytes to record now (text when valid), holding back a split character. */
   push(data: Uint8Array): Uint8Array {
     const bytes = this.#carry.length > 0 ? concatBytes(this.#carry, data) : data;
-    const tail = incompleteTail(bytes);
-    this.#carry = bytes.slice(bytes.length - tail);
-    return bytes.subarray(0, bytes.length - tail);
+    const complete = completeUtf8Length(bytes);
+    this.#carry = bytes.slice(complete);
+    return bytes.subarray(0, complete);
   }
 
   /** What is held back. */
   flush(): Uint8Array {
     const rest = this.#carry;
     this.#carry = new Uint8Array(0);
-    return rest;
-  }
-}
-
-const STARS = new Uint8Array([0x2a, 0x2a, 0x2a]);
-
-function indexOfBytes(hay: Uint8Array, needle: Uint8Array, from: number): number {
-  const first = needle[0];
-  for (let i = hay.indexOf(first, from); i >= 0 && i + needle.length <= hay.length;) {
-    let j = 1;
-    while (j < needle.length && hay[i + j] === needle[j]) j++;
-    if (j === needle.length) return i;
-    i = hay.indexOf(first, i + 1);
-  }
-  return -1;
-}
-
-/** Replaces secrets in output with `***`, holding back a tail that may begin one. */
-class SecretFilter {
-  readonly secrets: Uint8Array[] = [];
-  #held: Uint8Array = new Uint8Array(0);
-
-  push(data: Uint8Array): Uint8Array {
-    if (this.secrets.length === 0) return data;
-    let buf = this.#held.length === 0 ? data : concatBytes(this.#held, data);
-    for (const secret of this.secrets) {
-      let at = indexOfBytes(buf, secret, 0);
-      if (at < 0) continue;
-      const parts: Uint8Array[] = [];
-      let from = 0;
-      for (; at >= 0; at = indexOfBytes(buf, secret, from)) {
-        parts.push(buf.subarray(from, at), STARS);
-        from = at + secret.length;
-      }
-      parts.push(buf.subarray(from));
-      buf = concatBytes(...parts);
-    }
-    let keep = 0;
-    for (const secret of this.secrets) {
-      for (let k = Math.min(secret.length - 1, buf.length); k > keep; k--) {
-        if (secret.subarray(0, k).every((b, j) => buf[buf.length - k + j] === b)) {
-          keep = k;
-          break;
-        }
-      }
-    }
-    this.#held = buf.slice(buf.length - keep);
-    return buf.subarray(0, buf.length - keep);
-  }
-
-  flush(): Uint8Array {
-    const rest = this.#held;
-    this.#held = new Uint8Array(0);
     return rest;
   }
 }
@@ -163,7 +98,7 @@ export class CassetteRecorder {
   readonly #options: CassetteRecorderOptions;
   readonly #out = new EventSplitter();
   readonly #in = new EventSplitter();
-  readonly #filter = new SecretFilter();
+  readonly #redactor = new Redactor();
   #file: Deno.FsFile | undefined;
   #lines: string[] = [];
   #pending = 0;
@@ -193,7 +128,7 @@ export class CassetteRecorder {
     if (this.#done) return;
     const time = Math.max(0, (event.time - this.#origin) / 1000);
     if (event.type === "read") {
-      this.#bytes(time, "o", this.#out.push(this.#filter.push(event.data)));
+      this.#bytes(time, "o", this.#out.push(this.#redactor.push(event.data)));
     } else if (event.type === "send") {
       if (event.secret) {
         this.#bytes(time, "i", this.#in.flush());
@@ -205,24 +140,17 @@ export class CassetteRecorder {
   }
 
   /**
-   * Keeps `secret` out of the output events from now on: each occurrence (even split across
-   * reads) is recorded as `***`. A trailing line ending is ignored, since an echo ends the
-   * line its own way.
+   * Keeps `secret` out of the output events from now on: every byte of each occurrence (even
+   * split across reads) is hidden, each run of hidden bytes recorded as one `***`, as in the
+   * session's logs. A trailing line ending is ignored, since an echo ends the line its own way.
    *
    * @param secret The secret as sent.
    */
   addSecret(secret: string | Uint8Array): void {
-    let bytes = typeof secret === "string" ? encoder.encode(secret) : secret.slice();
+    const bytes = typeof secret === "string" ? encoder.encode(secret) : secret;
     let end = bytes.length;
     while (end > 0 && (bytes[end - 1] === 0x0a || bytes[end - 1] === 0x0d)) end--;
-    bytes = bytes.subarray(0, end);
-    if (bytes.length === 0) return;
-    if (
-      this.#filter.secrets.some((s) =>
-        s.length === bytes.length && s.every((b, i) => b === bytes[i])
-      )
-    ) return;
-    this.#filter.secrets.push(bytes);
+    this.#redactor.add(bytes.subarray(0, end));
   }
 
   /**
@@ -237,7 +165,7 @@ export class CassetteRecorder {
   async finish(exitStatus: ExitStatus | null, transport?: CassetteTransport): Promise<void> {
     if (this.#done) return;
     const time = (performance.now() - this.#origin) / 1000;
-    this.#bytes(time, "o", this.#out.push(this.#filter.flush()));
+    this.#bytes(time, "o", this.#out.push(this.#redactor.flush()));
     this.#bytes(time, "o", this.#out.flush());
     this.#bytes(time, "i", this.#in.flush());
     this.#done = true;
