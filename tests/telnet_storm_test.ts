@@ -64,6 +64,16 @@ function sessionOver(conn: StormConnection): Session & AsyncDisposable {
   });
 }
 
+/** A peer of bench/_hostile_peers.ts in a process of its own. */
+function hostilePeer(args: string[], stdout: "piped" | "null"): Deno.ChildProcess {
+  const script = new URL("../bench/_hostile_peers.ts", import.meta.url).pathname;
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", script, ...args],
+    stdout,
+    stderr: "inherit",
+  }).spawn();
+}
+
 Deno.test("a storm from a peer at infinite speed: the deadline fires while it goes on", async () => {
   const conn = new StormConnection(8 * MiB, (p) => Promise.resolve(p.length));
   await using session = sessionOver(conn);
@@ -97,16 +107,7 @@ Deno.test("replies to a peer that stops reading: bounded, and reading stops with
 });
 
 Deno.test("a real storm peer (its own process): a 500 ms expect() timeout fires in time", async () => {
-  const peer = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      new URL("../bench/_hostile_peers.ts", import.meta.url).pathname,
-      "storm-listen",
-    ],
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
+  const peer = hostilePeer(["storm-listen"], "piped");
   const lines = peer.stdout.pipeThrough(new TextDecoderStream()).getReader();
   try {
     const port = Number((await lines.read()).value?.trim());
@@ -144,17 +145,7 @@ Deno.test("serve() under a storming client: its handler's deadline fires, other 
     },
   });
   const port = server.addr.port;
-  const stormer = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      new URL("../bench/_hostile_peers.ts", import.meta.url).pathname,
-      "storm-connect",
-      String(port),
-    ],
-    stdout: "null",
-    stderr: "inherit",
-  }).spawn();
+  const stormer = hostilePeer(["storm-connect", String(port)], "null");
   try {
     // The storm's handler waits for "ping" meanwhile; a quiet client gets its round trip.
     const exited = stormer.status.then(() => true);
