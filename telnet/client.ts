@@ -472,9 +472,13 @@ export class Telnet<D extends Data = string> extends TelnetSession<D> {
     events: readonly TelnetEvent[],
     options: Pick<SendOptions, "timeout" | "signal"> = {},
   ): Promise<void> {
+    // One deadline for both steps: the call's timeout is a total.
+    const total = options.timeout === undefined ? this.timeout : options.timeout;
+    const end = total === null ? null : performance.now() + total;
     await this.runEvents(events, options);
     if (this.#nawsWanted && this.protocol.state("us", TelnetOption.NAWS).state === "no") {
-      await this.negotiate(TelnetCommand.WILL, TelnetOption.NAWS, options);
+      const timeout = end === null ? null : Math.max(0, end - performance.now());
+      await this.negotiate(TelnetCommand.WILL, TelnetOption.NAWS, { ...options, timeout });
     }
   }
 }
