@@ -196,6 +196,17 @@ print(h.hexdigest(), time.perf_counter() - start, time.process_time() - cpu)`;
     check("readAll bytes", hex(createHash("sha256").update(await tn.readAll())), bytesHash);
     return since(start);
   },
+  async "readInto(), bytes"(port) {
+    const start = begin();
+    await using tn = await Telnet.connect("127.0.0.1", port, { timeout: 60_000, encoding: null });
+    const h = createHash("sha256");
+    const into = new Uint8Array(256 * 1024);
+    for (let n = await tn.readInto(into); n !== null; n = await tn.readInto(into)) {
+      h.update(into.subarray(0, n));
+    }
+    check("readInto bytes", hex(h), bytesHash);
+    return since(start);
+  },
 };
 
 /** The reader each Telnet reader is compared with: the same shape of result, no Telnet. */
@@ -204,6 +215,7 @@ const FLOORS: Record<string, string> = {
   "chunks(), bytes": "for await conn.readable",
   "readAll(), text": "floor: one string",
   "readAll(), bytes": "floor: one array",
+  "readInto(), bytes": "raw conn.read",
 };
 
 /**
@@ -296,6 +308,7 @@ export async function iacDownloads(
   console.log(
     "iac          floors (the same stream, not unescaped): chunks() bytes vs " +
       "`for await conn.readable` (not hashed), chunks() text vs the same decoded read by read, " +
-      "readAll() vs one array / one string (hashed like the reader's output); ratios of medians",
+      "readAll() vs one array / one string (hashed like the reader's output), readInto() vs raw " +
+      "conn.read into one buffer (not hashed); ratios of medians",
   );
 }

@@ -121,6 +121,29 @@ export class StreamBuffer {
   }
 
   /**
+   * Copies the first `view.length` bytes (or fewer) into `view` and discards them (bytes
+   * mode; a piece read as text holds one byte per code unit); returns how many.
+   */
+  copyBytesInto(view: Uint8Array): number {
+    const to = Math.min(this.#end, this.#start + view.length);
+    let at = this.#start;
+    for (let i = this.#indexOf(at); at < to; i++) {
+      const piece = this.#pieces[i];
+      const start = this.#starts[i];
+      const a = at - start;
+      const b = Math.min(to - start, piece.length);
+      const o = at - this.#start;
+      if (typeof piece === "string") {
+        for (let k = a; k < b; k++) view[o + k - a] = piece.charCodeAt(k);
+      } else view.set(piece.subarray(a, b), o);
+      at = start + b;
+    }
+    const n = to - this.#start;
+    this.discard(to);
+    return n;
+  }
+
+  /**
    * End of the piece holding absolute position `pos` (a chunk as it was read, or a slice of
    * one decoded on its own), for handing output on a piece at a time.
    */

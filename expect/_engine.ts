@@ -7,7 +7,7 @@
  */
 
 import type { Channel, ExitStatus } from "./channel.ts";
-import type { ExpectOptions, SendOptions, SessionOptions } from "./options.ts";
+import type { ExpectOptions, ReadOptions, SendOptions, SessionOptions } from "./options.ts";
 import type { Data, ExpectResult } from "./results.ts";
 import {
   BufferOverflowError,
@@ -310,6 +310,65 @@ export class Engine<D extends Data> {
     }
   }
 
+  /**
+   * Copies up to `view.length` bytes of output into `view` (bytes mode): what is buffered,
+   * else one read, into memory the pump lends and gets back; `null` at the end of output.
+   * `set` describes the wait in a timeout's message.
+   */
+  async readInto(
+    view: Uint8Array,
+    set: PatternSet,
+    options: ReadOptions | undefined,
+  ): Promise<number | null> {
+    this.assertReadable("readInto");
+    const timeout = options?.timeout === undefined
+      ? this.timeout
+      : checkDuration("timeout", options.timeout);
+    options?.signal?.throwIfAborted();
+    if (view.length === 0) return 0;
+    if (this.#buffer.length > 0) return this.#buffer.copyBytesInto(view);
+    if (this.eof) return null;
+    const now = this.#readNow();
+    if (now !== undefined && now.value.length > 0) return this.#copyOut(now.value, view);
+    const started = performance.now();
+    const waiter = new Waiter(timeout, options?.signal, undefined);
+    this.enter(waiter, "readInto");
+    try {
+      while (true) {
+        const r = await this.read(waiter, this.#strip === undefined);
+        if (typeof r === "string") {
+          if (r === "timeout") throw this.#error("timeout", set, timeout, started);
+          if (r === "abort") throw options?.signal?.reason;
+          if (r === "closed") {
+            throw new SessionStateError("closed", "Cannot readInto: the session was closed");
+          }
+          continue;
+        }
+        if (r.kind === "error") throw r.error;
+        if (r.kind === "end") {
+          this.eof = true;
+          await this.#flush();
+          return null;
+        }
+        if (this.#strip !== undefined) this.#append(r.value);
+        else if (r.value.length > 0) return this.#copyOut(r.value, view);
+        if (this.#buffer.length > 0) return this.#buffer.copyBytesInto(view);
+      }
+    } finally {
+      waiter.dispose();
+      this.leave(waiter);
+    }
+  }
+
+  /** Copies a chunk into `view`, buffers what does not fit, and gives the chunk back. */
+  #copyOut(value: Uint8Array, view: Uint8Array): number {
+    const n = Math.min(view.length, value.length);
+    view.set(n === value.length ? value : value.subarray(0, n));
+    if (n < value.length) this.#buffer.appendBytes(value.slice(n));
+    if (value !== this.#shared) this.#pump.giveBack(value);
+    return n;
+  }
+
   /** Buffers a chunk read. */
   #append(value: Uint8Array): void {
     // Bytes are kept as read (no strings unless a search needs them); observers and read
@@ -352,8 +411,11 @@ export class Engine<D extends Data> {
     return r;
   }
 
-  /** Reads one chunk (telling observers), or the reason the waiter fired. */
-  async read(waiter: Waiter): Promise<ReadOutcome | WakeReason> {
+  /**
+   * Reads one chunk (telling observers), or the reason the waiter fired. With `lend`, a
+   * byte stream is read into the pump's memory: give the chunk back once it is copied.
+   */
+  async read(waiter: Waiter, lend = false): Promise<ReadOutcome | WakeReason> {
     if (!this.#pump.pending) {
       // Backpressure: while a log or recording lags, nothing more is read (the peer waits).
       for (let ready = this.hub.ready(); ready !== undefined; ready = this.hub.ready()) {
@@ -361,7 +423,7 @@ export class Engine<D extends Data> {
         if (typeof r === "string") return r;
       }
     }
-    const next = this.#pump.next();
+    const next = lend ? this.#pump.next(true) : this.#pump.next();
     const r = await waiter.race(next);
     if (typeof r === "string") {
       this.#pump.idle();

@@ -29,10 +29,12 @@ export interface KeepAlive {
 }
 
 /**
- * The reads of one channel. With `lend`, a byte stream (`type: "bytes"`) is read with a BYOB
- * reader into a buffer of ours: a caller that has used a chunk up (decoded it) gives it back
- * with {@link Pump.giveBack}, and the next read goes into the same memory, so a session
- * reading text allocates no buffer per read. Other streams are read as they are.
+ * The reads of one channel. With `lend` (text sessions), a byte stream (`type: "bytes"`) is
+ * read with a BYOB reader into a buffer of ours: a caller that has used a chunk up (decoded
+ * it) gives it back with {@link Pump.giveBack}, and the next read goes into the same memory,
+ * so a session reading text allocates no buffer per read. A read may also ask to be lent
+ * memory on its own (`next(true)`, `readInto`): the reader then switches mode between reads.
+ * Other streams are read as they are.
  */
 export class Pump {
   readonly #readable: ReadableStream<Uint8Array>;
@@ -40,7 +42,11 @@ export class Pump {
   readonly #lend: boolean;
   #reader: ReadableStreamDefaultReader<Uint8Array> | ReadableStreamBYOBReader | undefined;
   #byob = false;
+  /** Whether the stream takes BYOB readers (unknown until tried). */
+  #byobCapable: boolean | undefined;
   #spare: ArrayBuffer | null = null;
+  /** The memory of the last lent read: the only chunk `giveBack` takes. */
+  #lentOut: ArrayBuffer | null = null;
   #lendSize = MIN_LEND;
   #pending: Promise<ReadOutcome> | undefined;
   #closed = false;
@@ -59,18 +65,29 @@ export class Pump {
     this.#lend = lend;
   }
 
-  /** Locks the stream: a BYOB reader when lending to a byte stream, else a default one. */
-  #lock(): ReadableStreamDefaultReader<Uint8Array> | ReadableStreamBYOBReader {
-    if (this.#reader !== undefined) return this.#reader;
-    if (this.#lend) {
+  /**
+   * Locks the stream: a BYOB reader when lending to a byte stream, else a default one. The
+   * mode changes only between reads; an outstanding read keeps the reader it has.
+   */
+  #lock(byob: boolean): ReadableStreamDefaultReader<Uint8Array> | ReadableStreamBYOBReader {
+    if (this.#reader !== undefined) {
+      if (this.#byob === byob || this.#pending !== undefined || this.#byobCapable === false) {
+        return this.#reader;
+      }
+      this.#reader.releaseLock();
+      this.#reader = undefined;
+    }
+    if (byob && this.#byobCapable !== false) {
       try {
         this.#reader = this.#readable.getReader({ mode: "byob" });
-        this.#byob = true;
+        this.#byob = this.#byobCapable = true;
         return this.#reader;
       } catch {
         // Not a byte stream: read it as it is.
+        this.#byobCapable = false;
       }
     }
+    this.#byob = false;
     return this.#reader = this.#readable.getReader();
   }
 
@@ -79,8 +96,9 @@ export class Pump {
    * go into its memory (unless the next read needs a bigger buffer).
    */
   giveBack(chunk: Uint8Array): void {
-    if (!this.#byob) return;
     const buffer = chunk.buffer as ArrayBuffer;
+    if (buffer !== this.#lentOut) return;
+    this.#lentOut = null;
     if (buffer.byteLength === this.#lendSize) this.#spare = buffer;
   }
 
@@ -102,7 +120,7 @@ export class Pump {
       return undefined;
     }
     // The stream stays locked, so nobody else can read the chunk that comes next.
-    this.#lock();
+    this.#lock(this.#reader === undefined ? this.#lend : this.#byob);
     const value = this.#readNow();
     return value === undefined ? undefined : { kind: "data", value };
   }
@@ -113,18 +131,20 @@ export class Pump {
   }
 
   /**
-   * The outstanding read, starting one if needed. The promise never rejects. Call
-   * {@link take} once its outcome has been used.
+   * The outstanding read, starting one if needed (into lent memory on a byte stream when the
+   * pump lends, or `lend` asks for it). The promise never rejects. Call {@link take} once its
+   * outcome has been used.
    */
-  next(): Promise<ReadOutcome> {
+  next(lend: boolean = this.#lend): Promise<ReadOutcome> {
     if (this.#pending !== undefined) {
       this.#keepAlive.ref?.();
       return this.#pending;
     }
     if (this.#closed) return Promise.resolve(END);
-    const reader = this.#lock();
+    const reader = this.#lock(lend);
+    const byob = this.#byob;
     let read: Promise<ReadableStreamReadResult<Uint8Array>>;
-    if (this.#byob) {
+    if (byob) {
       const buffer = this.#spare ?? new ArrayBuffer(this.#lendSize);
       this.#spare = null;
       read = (reader as ReadableStreamBYOBReader).read(new Uint8Array(buffer));
@@ -132,7 +152,10 @@ export class Pump {
     this.#pending = read.then(
       (r): ReadOutcome => {
         if (r.done) return END;
-        if (this.#byob) this.#grow(r.value);
+        if (byob) {
+          this.#lentOut = r.value.buffer as ArrayBuffer;
+          this.#grow(r.value);
+        }
         return { kind: "data", value: r.value };
       },
       (error): ReadOutcome => ({ kind: "error", error }),

@@ -107,3 +107,43 @@ Deno.test("lent buffers grow while output streams even when the chunks are kept"
   deepStrictEqual(source.sizes, [1024, 2048, 4096, 8192]);
   strictEqual(kept.map(dec).join(""), big + big + "end");
 });
+
+Deno.test("readInto() in bytes mode reads a byte stream into lent memory it reuses", async () => {
+  const parts = ["one", "two", "three", "four"];
+  const source = byteSource([...parts]);
+  await using s = new Session<Uint8Array>({ readable: source.readable, writable: sink() }, {
+    encoding: null,
+  });
+  const into = new Uint8Array(64);
+  const got: string[] = [];
+  for (let n = await s.readInto(into); n !== null; n = await s.readInto(into)) {
+    got.push(dec(into.subarray(0, n)));
+  }
+  deepStrictEqual(got, parts);
+  strictEqual(source.byobReads(), 4);
+  deepStrictEqual(source.reused, [false, true, true, true]);
+});
+
+Deno.test("readInto() never reuses a chunk an observer was handed, and chunks() still keeps its own", async () => {
+  const source = byteSource(["alpha ", "beta ", "gamma ", "delta"]);
+  const seen: Uint8Array[] = [];
+  await using s = new Session<Uint8Array>({ readable: source.readable, writable: sink() }, {
+    encoding: null,
+    observers: [(e) => void (e.type === "read" && seen.push(e.data))],
+  });
+  const into = new Uint8Array(64);
+  const n = await s.readInto(into);
+  strictEqual(dec(into.subarray(0, n!)), "alpha ");
+  // A default read in between (chunks() keeps what it yields), then lent reads again.
+  const kept: Uint8Array[] = [];
+  for await (const chunk of s.chunks()) {
+    kept.push(chunk);
+    break;
+  }
+  strictEqual(dec(into.subarray(0, (await s.readInto(into))!)), "gamma ");
+  strictEqual(dec(into.subarray(0, (await s.readInto(into))!)), "delta");
+  strictEqual(await s.readInto(into), null);
+  deepStrictEqual(kept.map(dec), ["beta "]);
+  deepStrictEqual(seen.map(dec), ["alpha ", "beta ", "gamma ", "delta"]);
+  ok(source.reused.every((r) => !r), "no memory an observer saw was lent again");
+});

@@ -361,6 +361,48 @@ export class Session<D extends Data = string> implements AsyncDisposable {
   }
 
   /**
+   * Copies output into `buffer`, like `Deno.Conn.read(p)`: what is buffered first, else the
+   * next read, at most `buffer.length` bytes (the rest stays buffered for the next call).
+   * Bytes mode only. Nothing is allocated per read: a byte stream (a Telnet or socket
+   * session) is read into memory the session reuses, so streaming a large download through
+   * one buffer costs no fresh memory, unlike `chunks()`, whose chunks are the caller's to keep.
+   * Observers and logs still see every read.
+   *
+   * @param buffer Where the bytes go.
+   * @param options Deadline in milliseconds (default: the session's; `null` waits forever)
+   *   and abort signal.
+   * @returns How many bytes were copied (0 only for an empty `buffer`), or `null` at the end
+   *   of the output.
+   * @throws {TypeError} In text mode (use `chunks()`, or open the session with
+   *   `encoding: null`).
+   * @throws {TimeoutError} When no output arrives in time.
+   * @throws {SessionStateError} When the session is closed or another call is reading.
+   *
+   * @example Stream output through one buffer
+   * ```ts
+   * import { Session } from "./session.ts";
+   * import { strictEqual } from "node:assert/strict";
+   *
+   * const peer = { readable: ReadableStream.from([Uint8Array.of(1, 2, 3), Uint8Array.of(4)]), writable: new WritableStream() };
+   * await using session = new Session<Uint8Array>(peer, { encoding: null });
+   * const buffer = new Uint8Array(2);
+   * let total = 0;
+   * for (let n = await session.readInto(buffer); n !== null; n = await session.readInto(buffer)) {
+   *   total += n; // buffer.subarray(0, n) holds the bytes just read
+   * }
+   * strictEqual(total, 4);
+   * ```
+   */
+  async readInto(buffer: Uint8Array, options?: ReadOptions): Promise<number | null> {
+    if (!this.#engine.bytesMode) {
+      throw new TypeError(
+        "readInto() copies bytes: open the session with `encoding: null`, or read text with chunks()",
+      );
+    }
+    return await this.#engine.readInto(buffer, ANY, options);
+  }
+
+  /**
    * Sends data to the peer.
    *
    * @param data Text (sent as UTF-8) or bytes.
