@@ -107,6 +107,24 @@ export class StreamBuffer {
       return first.slice(from - s, to - s);
     }
     const out = new Uint8Array(to - from);
+    this.#copyBytes(i, from, to, out);
+    return out;
+  }
+
+  /**
+   * Copies the first `view.length` bytes (or fewer) into `view` and discards them (bytes
+   * mode; a piece read as text holds one byte per code unit); returns how many.
+   */
+  copyBytesInto(view: Uint8Array): number {
+    const from = this.#start;
+    const to = Math.min(this.#end, from + view.length);
+    if (from < to) this.#copyBytes(this.#indexOf(from), from, to, view);
+    this.discard(to);
+    return to - from;
+  }
+
+  /** Copies `[from, to)`, starting in piece `i`, into `out` from its index 0 (bytes mode). */
+  #copyBytes(i: number, from: number, to: number, out: Uint8Array): void {
     for (let at = from; at < to; i++) {
       const piece = this.#pieces[i];
       const start = this.#starts[i];
@@ -117,30 +135,6 @@ export class StreamBuffer {
       } else out.set(a === 0 && b === piece.length ? piece : piece.subarray(a, b), at - from);
       at = start + b;
     }
-    return out;
-  }
-
-  /**
-   * Copies the first `view.length` bytes (or fewer) into `view` and discards them (bytes
-   * mode; a piece read as text holds one byte per code unit); returns how many.
-   */
-  copyBytesInto(view: Uint8Array): number {
-    const to = Math.min(this.#end, this.#start + view.length);
-    let at = this.#start;
-    for (let i = this.#indexOf(at); at < to; i++) {
-      const piece = this.#pieces[i];
-      const start = this.#starts[i];
-      const a = at - start;
-      const b = Math.min(to - start, piece.length);
-      const o = at - this.#start;
-      if (typeof piece === "string") {
-        for (let k = a; k < b; k++) view[o + k - a] = piece.charCodeAt(k);
-      } else view.set(piece.subarray(a, b), o);
-      at = start + b;
-    }
-    const n = to - this.#start;
-    this.discard(to);
-    return n;
   }
 
   /**

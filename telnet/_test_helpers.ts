@@ -68,21 +68,6 @@ export function bytes(text: string): Uint8Array {
 }
 
 /**
- * A deterministic pseudo-random generator (mulberry32). The same as the engine's test one;
- * kept here because telnet/'s protocol files import only from telnet/.
- */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/**
  * Assert that feeding `input` whole, byte by byte, and split in two at every offset gives the
  * same normalized events. `make` builds a fresh source each time.
  */

@@ -7,7 +7,8 @@ import {
   encodeTelnetData,
   escapeIac,
 } from "./encoder.ts";
-import { bytes, parserSource, random } from "./_test_helpers.ts";
+import { bytes, parserSource } from "./_test_helpers.ts";
+import { random } from "../expect/_fake_channel.ts";
 
 const text = (b: Uint8Array) => String.fromCharCode(...b);
 

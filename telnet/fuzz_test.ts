@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { TelnetCommand as C } from "./constants.ts";
 import type { TelnetEvent } from "./events.ts";
 import { TelnetProtocol } from "./protocol.ts";
-import { feedSplit, normalize, parserSource, type PlainEvent, random } from "./_test_helpers.ts";
+import { feedSplit, normalize, parserSource, type PlainEvent } from "./_test_helpers.ts";
+import { random } from "../expect/_fake_channel.ts";
 
 const { IAC, SB, SE, WILL, DONT } = C;
 const CR = 13;

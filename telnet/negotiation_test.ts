@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { TelnetCommand } from "./constants.ts";
 import { QMethod, type TelnetSide } from "./negotiation.ts";
-import { random } from "./_test_helpers.ts";
+import { random } from "../expect/_fake_channel.ts";
 
 const { WILL, WONT, DO, DONT } = TelnetCommand;
 const OPTION = 42;
