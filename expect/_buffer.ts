@@ -99,7 +99,7 @@ export class StreamBuffer {
     if (from < this.#start) from = this.#start;
     if (to > this.#end) to = this.#end;
     if (from >= to) return new Uint8Array(0);
-    let i = this.#indexOf(from);
+    const i = this.#indexOf(from);
     const first = this.#pieces[i];
     const s = this.#starts[i];
     if (to - s <= first.length && typeof first !== "string") {
