@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { concatBytes } from "../expect/_codec.ts";
 import { Telnet } from "../telnet/client.ts";
-import { random } from "../telnet/_test_helpers.ts";
+import { random } from "../expect/_fake_channel.ts";
 import { scriptedPeer, writeAll } from "./_telnet_helpers.ts";
 
 /** 512 KiB of data (every 16th byte 255, some CR NUL, some bare NUL) and its wire form. */
