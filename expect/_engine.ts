@@ -9,13 +9,7 @@
 import type { Channel, ExitStatus } from "./channel.ts";
 import type { ExpectOptions, ReadOptions, SendOptions, SessionOptions } from "./options.ts";
 import type { Data, ExpectResult } from "./results.ts";
-import {
-  BufferOverflowError,
-  EOFError,
-  type ExpectErrorDetails,
-  SessionStateError,
-  TimeoutError,
-} from "./errors.ts";
+import { SessionStateError } from "./errors.ts";
 import { AsciicastRecorder } from "./asciicast.ts";
 import { StreamBuffer } from "./_buffer.ts";
 import {
@@ -27,14 +21,15 @@ import {
   toInternal,
   toWire,
 } from "./_codec.ts";
-import { redact, TAIL_LENGTH, tailOf } from "./_format.ts";
+import { redact } from "./_format.ts";
+import { type FailureContext, rebaseMatch, waitError } from "./_outcome.ts";
 import { ObserverHub } from "./_observers.ts";
 import { Redactor } from "./_redact.ts";
 import { Pump, type ReadOutcome } from "./_pump.ts";
 import { type Entry, type Found, type PatternSet, Searcher } from "./_search.ts";
 import { Waiter, type WakeReason } from "./_waiter.ts";
-import { SEND_CHUNK_BYTES, SendDeadline } from "./_send.ts";
-import { checkDuration, checkOptions, sleep } from "./_session_util.ts";
+import { Sender } from "./_sender.ts";
+import { checkDuration, checkOptions } from "./_session_util.ts";
 import type { ReadHook } from "./custom.ts";
 import { Matchers } from "./_matchers.ts";
 import { AnsiStripper } from "./_strip.ts";
@@ -52,8 +47,8 @@ export class Engine<D extends Data> {
   eof = false;
   closed = false;
   last: AnyResult<D> | undefined;
-  readonly #channel: Channel;
-  readonly #exitStatus: () => ExitStatus | undefined;
+  /** What a failed wait reports on. */
+  readonly #failure: FailureContext;
   readonly #pump: Pump;
   /** The last chunk observers or read hooks were handed: they may keep it. */
   #shared: Uint8Array | null = null;
@@ -62,15 +57,10 @@ export class Engine<D extends Data> {
   readonly #secrets = new Set<string>();
   /** Redacts the echo of secrets from read events. */
   readonly #readRedactor = new Redactor();
-  readonly #echo: () => boolean;
-  readonly #maxBuffer: number;
   readonly #overflow: "error" | "drop-oldest";
   readonly #window: number | null;
   readonly #listOrder: boolean;
-  readonly #charDelay: number;
-  #writer: WritableStreamDefaultWriter<Uint8Array> | undefined;
-  #inflight = 0;
-  #inputClosed = false;
+  readonly #sender: Sender;
   #active: Waiter | undefined;
   /** The session, handed to custom patterns (set by `Session`). */
   owner: object = this;
@@ -85,9 +75,6 @@ export class Engine<D extends Data> {
     echo: () => boolean = () => true,
   ) {
     checkOptions(options);
-    this.#channel = channel;
-    this.#exitStatus = exitStatus;
-    this.#echo = echo;
     this.#pump = new Pump(
       channel.readable,
       channel,
@@ -98,11 +85,17 @@ export class Engine<D extends Data> {
     this.bytesMode = options.encoding === null;
     this.#decoder = createDecoder(this.bytesMode ? null : "utf-8");
     this.timeout = options.timeout === undefined ? 30_000 : options.timeout;
-    this.#maxBuffer = options.maxBuffer ?? 8 * 1024 * 1024;
     this.#overflow = options.overflow ?? "error";
     this.#window = options.searchWindowSize ?? null;
     this.#listOrder = options.order === "list";
-    this.#charDelay = options.charDelay ?? 0;
+    this.#failure = {
+      buffer: this.#buffer,
+      secrets: this.#secrets,
+      bytesMode: this.bytesMode,
+      maxBuffer: options.maxBuffer ?? 8 * 1024 * 1024,
+      exitStatus,
+    };
+    this.#sender = new Sender(channel, this, this.hub, echo, options.charDelay ?? 0);
     this.#strip = options.stripAnsi ? new AnsiStripper() : undefined;
     for (const o of options.observers ?? []) this.hub.add(o);
     if (options.logRead !== undefined) this.hub.addLog("read", options.logRead);
@@ -135,38 +128,8 @@ export class Engine<D extends Data> {
   }
 
   /** Sends data: secrets remembered for redaction, optional delay between characters. */
-  async send(data: string | Uint8Array, options?: SendOptions): Promise<void> {
-    this.assertWritable("send");
-    const secret = options?.secret ?? false;
-    if (secret) this.addSecret(data);
-    const delay = checkDuration("charDelay", options?.charDelay ?? this.#charDelay) ?? 0;
-    const timeout = options?.timeout === undefined
-      ? this.timeout
-      : checkDuration("timeout", options.timeout);
-    const wire = toWire(data);
-    // A small write that the transport takes at once needs no deadline, stream or promise.
-    const tried = delay === 0 ? this.#writeNow(wire, secret, options?.signal) : undefined;
-    if (tried === wire.length) return;
-    const sent = tried ?? 0;
-    const deadline = new SendDeadline(wire.length, timeout, options?.signal, sent);
-    try {
-      if (delay === 0) {
-        return await this.#write(wire.subarray(sent), secret, deadline, tried === undefined);
-      }
-      const units = typeof data === "string"
-        ? Array.from(data)
-        : Array.from(data, (b) => new Uint8Array([b]));
-      for (let i = 0; i < units.length; i++) {
-        if (i > 0) {
-          await sleep(delay, options?.signal);
-          await deadline.check();
-        }
-        this.assertWritable("send");
-        await this.#write(toWire(units[i]), secret, deadline);
-      }
-    } finally {
-      deadline.dispose();
-    }
+  send(data: string | Uint8Array, options?: SendOptions): Promise<void> {
+    return this.#sender.send(data, options);
   }
 
   /** Remembers data to redact from error messages. */
@@ -177,11 +140,8 @@ export class Engine<D extends Data> {
   }
 
   /** Closes the writable (the default `sendEof()`). */
-  async closeInput(): Promise<void> {
-    this.assertWritable("sendEof");
-    this.#inputClosed = true;
-    this.#writer ??= this.#channel.writable.getWriter();
-    await this.#writer.close();
+  closeInput(): Promise<void> {
+    return this.#sender.closeInput();
   }
 
   /** Tells observers about a resize. */
@@ -249,7 +209,7 @@ export class Engine<D extends Data> {
       return done;
     }
     const fail = (kind: "timeout" | "eof" | "overflow"): never => {
-      throw this.#error(kind, set, timeout, started, matchers);
+      throw waitError(this.#failure, kind, set, timeout, started, matchers);
     };
     if (this.eof) {
       matchers?.dispose();
@@ -337,7 +297,7 @@ export class Engine<D extends Data> {
       while (true) {
         const r = await this.read(waiter, this.#strip === undefined);
         if (typeof r === "string") {
-          if (r === "timeout") throw this.#error("timeout", set, timeout, started);
+          if (r === "timeout") throw waitError(this.#failure, "timeout", set, timeout, started);
           if (r === "abort") throw options?.signal?.reason;
           if (r === "closed") {
             throw new SessionStateError("closed", "Cannot readInto: the session was closed");
@@ -391,13 +351,14 @@ export class Engine<D extends Data> {
 
   /** Applies `maxBuffer`: throws (overflow "error") or drops the oldest output. */
   #bound(set: PatternSet, timeout: number | null, started: number): void {
-    if (this.#buffer.length <= this.#maxBuffer) return;
+    const max = this.#failure.maxBuffer;
+    if (this.#buffer.length <= max) return;
     if (this.#overflow === "error") {
-      const error = this.#error("overflow", set, timeout, started);
+      const error = waitError(this.#failure, "overflow", set, timeout, started);
       this.#buffer.clear();
       throw error;
     }
-    this.#buffer.discard(this.#buffer.end - this.#maxBuffer);
+    this.#buffer.discard(this.#buffer.end - max);
   }
 
   /**
@@ -498,7 +459,7 @@ export class Engine<D extends Data> {
       const matched = buffer.slice(mid, end);
       before = this.out(text);
       after = this.out(matched);
-      match = this.#rebase(found.exec, found.start - start, text + matched);
+      match = rebaseMatch(found.exec, found.start - start, text + matched);
     } else {
       // Output read as bytes stays bytes: no string form unless a search made one.
       before = this.#range(start, mid, consume && mid <= end);
@@ -519,39 +480,12 @@ export class Engine<D extends Data> {
       after,
     };
     if (entry.kind === "eof") {
-      const status = this.#exitStatus();
+      const status = this.#failure.exitStatus();
       if (status !== undefined) result.exitStatus = status;
     }
     const typed = result as unknown as AnyResult<D>;
     if (consume) this.last = typed;
     return typed;
-  }
-
-  #error(
-    kind: "timeout" | "eof" | "overflow",
-    set: PatternSet,
-    timeout: number | null,
-    started: number,
-    matchers?: Matchers,
-  ): Error {
-    const buffer = this.#buffer;
-    let longest = 0;
-    for (const s of this.#secrets) longest = Math.max(longest, s.length);
-    // The tail of the output, and before it enough to hide a secret it begins inside of.
-    const from = buffer.end - TAIL_LENGTH - longest;
-    const raw = buffer.slice(from);
-    const before = buffer.slice(from - longest, from);
-    const details: ExpectErrorDetails = {
-      patterns: set.descriptions,
-      timeout,
-      waited: performance.now() - started,
-      tail: tailOf(redact(raw, this.#secrets, this.bytesMode, before)),
-      binary: this.bytesMode,
-      report: matchers?.report((text) => redact(text, this.#secrets)),
-    };
-    if (kind === "timeout") return new TimeoutError(details);
-    if (kind === "eof") return new EOFError(details, this.#exitStatus());
-    return new BufferOverflowError(details, this.#maxBuffer);
   }
 
   /** Output between absolute positions as `D`; `owned` when the range is being consumed. */
@@ -560,74 +494,8 @@ export class Engine<D extends Data> {
     return (this.bytesMode ? buffer.sliceBytes(from, to, owned) : buffer.slice(from, to)) as D;
   }
 
-  /** A RegExp match found at `offset` from the start of the unconsumed output, re-based on it. */
-  #rebase(m: RegExpExecArray, offset: number, input: string): RegExpExecArray {
-    const delta = offset - m.index;
-    m.index += delta;
-    m.input = input;
-    if (m.indices !== undefined) {
-      for (const pair of m.indices) {
-        if (pair !== undefined) {
-          pair[0] += delta;
-          pair[1] += delta;
-        }
-      }
-      for (const pair of Object.values(m.indices.groups ?? {})) {
-        if (pair !== undefined && !m.indices.includes(pair)) {
-          pair[0] += delta;
-          pair[1] += delta;
-        }
-      }
-    }
-    return m;
-  }
-
   out(text: string): D {
     return fromInternal(text, this.bytesMode) as D;
-  }
-
-  /**
-   * Writes what the channel's fast path takes of `bytes` at once (telling observers first);
-   * `undefined` when not tried: no fast path, a write in flight, or the signal fired.
-   */
-  #writeNow(
-    bytes: Uint8Array,
-    secret: boolean,
-    signal: AbortSignal | undefined,
-  ): number | undefined {
-    const writeNow = this.#channel.writeNow;
-    if (
-      writeNow === undefined || bytes.length === 0 || this.#inflight > 0 || signal?.aborted
-    ) return undefined;
-    this.#emitSend(bytes, secret);
-    return writeNow.call(this.#channel, bytes);
-  }
-
-  #emitSend(bytes: Uint8Array, secret: boolean): void {
-    if (this.hub.active) {
-      const data = secret ? new Uint8Array([0x2a, 0x2a, 0x2a]) : bytes;
-      this.hub.emit({ type: "send", data, time: performance.now(), secret, echo: this.#echo() });
-    }
-  }
-
-  async #write(
-    bytes: Uint8Array,
-    secret: boolean,
-    deadline: SendDeadline,
-    emit = true,
-  ): Promise<void> {
-    this.#writer ??= this.#channel.writable.getWriter();
-    if (emit) this.#emitSend(bytes, secret);
-    // In chunks, each waited for under the call's deadline: a chunk still pending then stays
-    // queued in the transport (counted as in flight until it settles), the rest is not sent.
-    for (let at = 0; at === 0 || at < bytes.length; at += SEND_CHUNK_BYTES) {
-      const chunk = bytes.length <= SEND_CHUNK_BYTES
-        ? bytes
-        : bytes.subarray(at, at + SEND_CHUNK_BYTES);
-      this.#inflight++;
-      const written = this.#writer.write(chunk).finally(() => this.#inflight--);
-      await deadline.wait(written, chunk.length);
-    }
   }
 
   assertReadable(call: string): void {
@@ -639,15 +507,6 @@ export class Engine<D extends Data> {
         "busy",
         `Cannot ${call}: another call (expect, peek, an iteration or interact) is already reading this session`,
       );
-    }
-  }
-
-  assertWritable(call: string): void {
-    if (this.closed) {
-      throw new SessionStateError("closed", `Cannot ${call}: the session is closed`);
-    }
-    if (this.#inputClosed) {
-      throw new SessionStateError("closed", `Cannot ${call}: the input was closed by sendEof()`);
     }
   }
 
@@ -664,21 +523,7 @@ export class Engine<D extends Data> {
     this.closed = true;
     this.#active?.wake("closed");
     await this.#pump.close();
-    const writer = this.#writer;
-    try {
-      if (writer !== undefined) {
-        if (this.#inflight > 0) {
-          // A send is stuck (the peer stopped reading): abort without waiting for it.
-          writer.abort().catch(() => {});
-        } else if (!this.#inputClosed) await writer.close();
-        writer.releaseLock();
-      } else if (!this.#channel.writable.locked) {
-        await this.#channel.writable.close();
-      }
-    } catch {
-      // The peer is gone: the writable is released all the same.
-      writer?.releaseLock();
-    }
+    await this.#sender.release();
     this.#buffer.clear();
     this.#emitRead({ kind: "end" });
     await this.hub.close();
