@@ -2,6 +2,8 @@
 // BINARY mode CR NUL is CR): data is unescaped in place, moved to the front of the chunk, so
 // the parser can hand it on as one view per run between commands. Private to telnet/.
 
+import { type KernelChunk, loadChunk } from "./_unescape_kernel.ts";
+
 const IAC = 255;
 const CR = 13;
 const NUL = 0;
@@ -25,18 +27,23 @@ export class InPlaceData {
   #nulAt = -1;
   /** A view of the chunk's memory to move words, for chunks long enough to be worth it. */
   #view: DataView | null = null;
+  /** The chunk as loaded into the WebAssembly kernel, which then does the data state. */
+  #kernel: KernelChunk | null = null;
 
   /** Starts a chunk, with the CR state the stream was in. */
   begin(chunk: Uint8Array, afterCr: boolean): void {
     this.#w = this.#run = 0;
     this.#nulAt = -1;
     this.#afterCr = afterCr;
-    if (chunk.length >= 64) this.#view = new DataView(chunk.buffer);
+    this.#kernel = loadChunk(chunk);
+    if (this.#kernel === null && chunk.length >= 64) this.#view = new DataView(chunk.buffer);
   }
 
   /** Ends the chunk: drops its views and returns the CR state to carry on. */
   end(): boolean {
     this.#view = null;
+    this.#kernel?.release();
+    this.#kernel = null;
     return this.#afterCr;
   }
 
@@ -69,6 +76,12 @@ export class InPlaceData {
    * is found with `indexOf` and moved at once.
    */
   data(chunk: Uint8Array, i: number, n: number, nvt: boolean): number {
+    if (this.#kernel !== null) {
+      const [stop, w, afterCr] = this.#kernel.data(i, n, this.#w, this.#afterCr, nvt);
+      this.#w = w;
+      this.#afterCr = afterCr;
+      return stop;
+    }
     let w = this.#w;
     // Whether the last data byte was a CR: chunk[w - 1] once this call wrote data, else the
     // state carried in; `dropped` is the `w` at which a CR NUL's NUL was dropped (after it,

@@ -8,6 +8,7 @@ import type { TelnetEvent } from "./events.ts";
 import { TelnetProtocol } from "./protocol.ts";
 import { feedSplit, normalize, parserSource, type PlainEvent } from "./_test_helpers.ts";
 import { random } from "../expect/_fake_channel.ts";
+import { KERNEL_MIN_BYTES, loadChunk } from "./_unescape_kernel.ts";
 
 const { IAC, SB, SE, WILL, DONT } = C;
 const CR = 13;
@@ -178,6 +179,68 @@ Deno.test("fuzz: feedInPlace equals the naive reference for any split", () => {
     const actual = comparable(events);
     assert.deepEqual(actual, expected, `round ${round}: [${input}] cut at [${cuts}]`);
   }
+});
+
+/** Data with escapes every `gap` bytes on average, CR NUL and stray NULs, and some commands. */
+function escapedStream(next: () => number, length: number, gap: number): Uint8Array {
+  const bytes: number[] = [];
+  while (bytes.length < length) {
+    const r = next() * gap;
+    if (r < 1) bytes.push(IAC, IAC);
+    else if (r < 1.05) bytes.push(IAC, 241); // NOP
+    else if (r < 1.07) bytes.push(IAC, 253, 24); // DO TTYPE
+    else if (r < 1.3) bytes.push(CR, next() < 0.5 ? 0 : 10);
+    else if (r < 1.4) bytes.push(0);
+    else bytes.push(32 + Math.floor(next() * 95));
+  }
+  if (next() < 0.2) bytes.push(IAC); // a lone IAC at the very end
+  return Uint8Array.from(bytes);
+}
+
+Deno.test("fuzz: feedInPlace's WebAssembly path equals the reference and the JavaScript path", () => {
+  const next = random(854);
+  const feedAll = (input: Uint8Array, cuts: number[], binary: boolean, offsets: number[]) => {
+    const source = parserSource({ binary }, true);
+    const events: TelnetEvent[] = [];
+    let from = 0;
+    [...cuts, input.length].forEach((cut, k) => {
+      const room = new Uint8Array(cut - from + 8).fill(97);
+      room.set(input.subarray(from, cut), offsets[k]);
+      events.push(...source.feed(room.subarray(offsets[k], offsets[k] + cut - from)));
+      from = cut;
+    });
+    return comparable([...events, ...source.end()]);
+  };
+  let kernelChunks = 0;
+  for (let round = 0; round < 150; round++) {
+    const gap = [3, 16, 200, 5000][round % 4];
+    const input = escapedStream(next, KERNEL_MIN_BYTES + Math.floor(next() * 30_000), gap);
+    const binary = next() < 0.3;
+    // Pieces mostly long enough for the kernel, at every alignment.
+    const cuts: number[] = [];
+    for (
+      let at = Math.floor(next() * 3000);
+      at < input.length;
+      at += 1 + Math.floor(next() * 9000)
+    ) {
+      cuts.push(at);
+    }
+    const offsets = Array.from({ length: cuts.length + 1 }, () => Math.floor(next() * 8));
+    kernelChunks += [...cuts, input.length].filter((c, k) =>
+      c - (k === 0 ? 0 : cuts[k - 1]) >= KERNEL_MIN_BYTES
+    ).length;
+    const expected = reference(input, binary, 1 << 16);
+    assert.deepEqual(feedAll(input, cuts, binary, offsets), expected, `round ${round} (kernel)`);
+    // With the kernel lent elsewhere, every piece takes the JavaScript path.
+    const held = loadChunk(new Uint8Array(KERNEL_MIN_BYTES));
+    assert.ok(held !== null);
+    try {
+      assert.deepEqual(feedAll(input, cuts, binary, offsets), expected, `round ${round} (js)`);
+    } finally {
+      held.release();
+    }
+  }
+  assert.ok(kernelChunks > 300, `only ${kernelChunks} pieces were long enough for the kernel`);
 });
 
 Deno.test("fuzz: protocol never throws, is split-invariant and stays bounded", () => {
