@@ -1,6 +1,7 @@
 // The data path of `TelnetParser.feedInPlace` (RFC 854 data: IAC IAC is one 255, and outside
 // BINARY mode CR NUL is CR): data is unescaped in place, moved to the front of the chunk, so
-// the parser can hand it on as one view per run between commands. Private to telnet/.
+// the parser can hand it on as one view per run between commands. Chunks the WebAssembly
+// kernel takes (_unescape_kernel.ts) are done there by the same rules. Private to telnet/.
 
 import { type KernelChunk, loadChunk } from "./_unescape_kernel.ts";
 

@@ -52,6 +52,16 @@ Deno.test("pty/_libc.ts is the only Deno.dlopen, and it is not called at import"
   assert.deepEqual(topLevel, []);
 });
 
+Deno.test("telnet/_unescape_kernel.ts is the only WebAssembly, instantiated on first use", () => {
+  for (const path of library) {
+    if (path === "telnet/_unescape_kernel.ts") continue;
+    assert.doesNotMatch(code(path), /\bWebAssembly\./, `${path} uses WebAssembly`);
+  }
+  const kernel = code("telnet/_unescape_kernel.ts");
+  const topLevel = kernel.split("\n").filter((line) => /^\S.*new WebAssembly\./.test(line));
+  assert.deepEqual(topLevel, []);
+});
+
 Deno.test("fleet/ is a layer above the others: none of them imports it; it imports only them", () => {
   const lower = ["expect/", "telnet/", "pty/", "screen/", "cassette/"];
   for (const path of lower.flatMap(sources).filter(isLibrary)) {
