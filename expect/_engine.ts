@@ -1,7 +1,8 @@
 // Copyright the dexpect authors. MIT license.
 /**
  * The state and loops behind {@linkcode Session}: the buffer, the on-demand reader, the
- * expect loop, writing, and release. `Session` is the documented facade over it.
+ * expect loop and release; writing is `_sender.ts`'s, failed waits' errors `_outcome.ts`'s.
+ * `Session` is the documented facade over it.
  *
  * @module
  */
