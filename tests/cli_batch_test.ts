@@ -21,21 +21,19 @@ const fastRetries = ["--retries", "0"];
 // The CLI's child Deno must find the CSV parser (an npm package) in this process's cache.
 const DENO_DIR = Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`;
 
+/** `dexpect batch` in a pty, results to `results.jsonl` in the files' directory, no timed progress. */
+function batchInPty(f: { inventory: string; dialogue: string; dir: string }, ...extra: string[]) {
+  return dexpect(
+    batchArgs(f, "--out", `${f.dir}/results.jsonl`, "--progress-interval", "60000", ...extra),
+    { FLEET_PW: PASSWORD, DENO_DIR },
+  );
+}
+
 Deno.test("batch in a pty: a live progress line, the summary, exit code 1 on failures", async () => {
   await using fleet = mockFleet();
   const f = files(inventoryCsv(fleet.ports, 1));
   try {
-    await using cli = dexpect(
-      batchArgs(
-        f,
-        "--out",
-        `${f.dir}/results.jsonl`,
-        "--progress-interval",
-        "60000",
-        ...fastRetries,
-      ),
-      { FLEET_PW: PASSWORD, DENO_DIR },
-    );
+    await using cli = batchInPty(f, ...fastRetries);
     await cli.expect("\r\x1b[K0/5 done, 0 ok, 0 failed, 0.0/s");
     const end = await cli.expect(EOF);
     assert.match(
@@ -110,18 +108,7 @@ Deno.test("batch: Ctrl-C finishes the devices in flight, writes them, and exits 
   for (let i = 0; i < 20; i++) rows.push(`slow-${i},127.0.0.1,${fleet.ports.slow},u`);
   const f = files(rows.join("\n") + "\n");
   try {
-    await using cli = dexpect(
-      batchArgs(
-        f,
-        "--out",
-        `${f.dir}/results.jsonl`,
-        "--concurrency",
-        "2",
-        "--progress-interval",
-        "60000",
-      ),
-      { FLEET_PW: PASSWORD, DENO_DIR },
-    );
+    await using cli = batchInPty(f, "--concurrency", "2");
     await cli.expect("0/20 done"); // the signal handler is installed before progress starts
     await cli.sendIntr();
     await cli.expect("Stopping: the devices in flight finish");
