@@ -142,6 +142,6 @@ export {
   type ServeOptions,
   type TelnetHandler,
   type TelnetServer,
-  TelnetServerSession,
 } from "./server.ts";
+export { TelnetServerSession } from "./server_session.ts";
 export { autoNvtMode, NvtLineEditor, type NvtMode } from "./line_mode.ts";
