@@ -137,11 +137,6 @@ export {
   type TelnetOptions,
   type TelnetTlsOptions,
 } from "./client.ts";
-export {
-  serve,
-  type ServeOptions,
-  type TelnetHandler,
-  type TelnetServer,
-} from "./server.ts";
+export { serve, type ServeOptions, type TelnetHandler, type TelnetServer } from "./server.ts";
 export { TelnetServerSession } from "./server_session.ts";
 export { autoNvtMode, NvtLineEditor, type NvtMode } from "./line_mode.ts";
