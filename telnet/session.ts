@@ -5,87 +5,21 @@
  * @module
  */
 import type { Data } from "../expect/results.ts";
-import type { SendOptions, SessionOptions } from "../expect/options.ts";
+import type { SendOptions } from "../expect/options.ts";
 import { Session } from "../expect/session.ts";
-import { SessionStateError, TimeoutError } from "../expect/errors.ts";
+import { SessionStateError } from "../expect/errors.ts";
 import { TelnetCommand } from "./constants.ts";
 import type { TelnetEvent } from "./events.ts";
 import type { TelnetSide } from "./negotiation.ts";
 import { TelnetProtocol } from "./protocol.ts";
-import type { TelnetNegotiationCallback, TelnetProtocolOptions } from "./protocol_options.ts";
-import type { TelnetDebugTarget, TelnetEventObserver } from "./observers.ts";
+import type { TelnetNegotiationCallback } from "./protocol_options.ts";
+import type { TelnetEventObserver } from "./observers.ts";
 import { checkDebugLevel, DebugSink, formatMessage } from "./_debug.ts";
 import { TelnetLink } from "./_link.ts";
+import { withDeadline } from "./_deadline.ts";
+import type { TelnetSessionOptions } from "./session_options.ts";
 
-/**
- * Options of a {@linkcode TelnetSession}: the session's settings (`timeout` in ms,
- * `encoding`, `maxBuffer`, logging, ...), the protocol's (RFC 1143 `policy`, `terminalTypes`,
- * `windowSize`, ...) and the debug output.
- *
- * @typeParam D `string` (text mode) or `Uint8Array` (bytes mode, `encoding: null`).
- *
- * @example A client that reports its terminal
- * ```ts
- * import type { TelnetSessionOptions } from "./session.ts";
- *
- * const options: TelnetSessionOptions = {
- *   timeout: 5_000,
- *   terminalTypes: ["xterm-256color"],
- *   windowSize: { cols: 120, rows: 40 },
- * };
- * void options;
- * ```
- */
-export interface TelnetSessionOptions<D extends Data = string>
-  extends SessionOptions<D>, TelnetProtocolOptions {
-  /**
-   * telnetlib's debug level: 0 is silent, 1 writes the negotiation trace (`RCVD DO NAWS`,
-   * `SENT WILL TTYPE`), protocol errors and `msg()` lines to `debug`, 2 also the data received
-   * and sent.
-   *
-   * @default {0}
-   */
-  debugLevel?: number;
-  /**
-   * Where debug lines go; without it they go nowhere (observe events with `observeTelnet`).
-   *
-   * @default {undefined}
-   */
-  debug?: TelnetDebugTarget;
-}
-
-/** `write`, or a rejection once `timeout` ms pass (TimeoutError) or `signal` aborts. */
-function withDeadline(
-  write: Promise<void>,
-  total: number,
-  timeout: number | null,
-  signal: AbortSignal | undefined,
-): Promise<void> {
-  const started = performance.now();
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = () => done(() => reject(signal!.reason));
-    const timer = timeout === null ? undefined : setTimeout(() =>
-      done(() =>
-        reject(
-          new TimeoutError({
-            patterns: [],
-            timeout,
-            waited: performance.now() - started,
-            tail: "",
-            sending: { total, written: 0, queued: total },
-          }),
-        )
-      ), timeout);
-    function done(settle: () => void): void {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-      settle();
-    }
-    if (signal?.aborted) return onAbort();
-    signal?.addEventListener("abort", onAbort, { once: true });
-    write.then(() => done(resolve), (error) => done(() => reject(error)));
-  });
-}
+export type { TelnetSessionOptions } from "./session_options.ts";
 
 function isPeerGone(error: unknown): boolean {
   return error instanceof Deno.errors.ConnectionReset ||
