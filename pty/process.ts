@@ -6,7 +6,7 @@
  */
 import type { ExitStatus } from "../expect/channel.ts";
 import type { TerminalSize } from "../expect/interact.ts";
-import { errno, errnoCode, libc, platform } from "./_libc.ts";
+import { errno, errnoCode, libc } from "./_libc.ts";
 import { forget, setRef, waitFor, waitNow } from "./_poller.ts";
 import {
   controlCharacters,
@@ -17,26 +17,9 @@ import {
   setWindowSize,
 } from "./_spawn.ts";
 import { PtyError } from "./errors.ts";
+import { checkSize, type CloseOptions, type SignalLike, signalNumber } from "./process_options.ts";
 
-/** Options of {@linkcode PtyProcess.close}. */
-export interface CloseOptions {
-  /**
-   * Escalate to SIGKILL when the child survives the hangup, SIGHUP and SIGTERM. Without it
-   * a child that ignores those makes `close()` reject.
-   *
-   * @default {true}
-   */
-  force?: boolean;
-  /**
-   * Milliseconds to wait after each step (hangup, SIGHUP, SIGTERM) for the child to exit.
-   *
-   * @default {100}
-   */
-  grace?: number;
-}
-
-/** A signal given by name (`"SIGTERM"`) or number (15). */
-export type SignalLike = Deno.Signal | number;
+export { checkSize, type CloseOptions, type SignalLike, signalNumber } from "./process_options.ts";
 
 const READ_SIZE = 64 * 1024;
 /**
@@ -506,23 +489,4 @@ function decodeStatus(raw: number): ExitStatus {
   const low = raw & 0x7f;
   if (low === 0) return { code: (raw >> 8) & 0xff, signal: null };
   return { code: null, signal: low };
-}
-
-/** The number of a signal given by name or number on this platform. */
-export function signalNumber(signal: SignalLike): number {
-  if (typeof signal === "number") return signal;
-  const n = platform().signals[signal];
-  if (n === undefined) throw new RangeError(`Unknown signal: ${signal}`);
-  return n;
-}
-
-/** Throws a RangeError unless `cols` and `rows` are integers from 1 to 65535. */
-export function checkSize(cols: number, rows: number): void {
-  for (const [name, v] of [["cols", cols], ["rows", rows]] as const) {
-    if (!Number.isInteger(v) || v < 1 || v > 0xffff) {
-      throw new RangeError(
-        `Cannot size a terminal with ${name} = ${v}: use an integer from 1 to 65535`,
-      );
-    }
-  }
 }
