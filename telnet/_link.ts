@@ -4,6 +4,7 @@
 // order with everything else sent. The connection is injected (a Deno.Conn in socket.ts), so
 // this file touches no Deno API. Private to telnet/.
 
+import { concatBytes } from "../expect/_codec.ts";
 import { TelnetOption } from "./constants.ts";
 import type { TelnetEvent } from "./events.ts";
 import type { TelnetProtocol } from "./protocol.ts";
@@ -41,20 +42,6 @@ const CR = 13;
 const LF = 10;
 
 type State = "waiting" | "connecting" | "open" | "closed";
-
-/** Concatenates chunks (returns the only one as is). */
-function join(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  let size = 0;
-  for (const p of parts) size += p.length;
-  const out = new Uint8Array(size);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -168,7 +155,7 @@ export class TelnetLink<C extends ByteConnection> {
     const sends: Uint8Array[] = [];
     for (const e of events) if (e.type === "send") sends.push(e.bytes);
     this.report(events);
-    if (sends.length > 0) await this.write(join(sends));
+    if (sends.length > 0) await this.write(concatBytes(...sends));
   }
 
   /**
@@ -348,7 +335,7 @@ export class TelnetLink<C extends ByteConnection> {
     if (others) this.report(events);
     // Replies wait for the socket: a peer that does not read what it asks for gets no more
     // of our attention (bounded memory) until the engine's deadline or close() ends the wait.
-    if (sends !== null) await this.write(join(sends)).catch(() => {});
+    if (sends !== null) await this.write(concatBytes(...sends)).catch(() => {});
     return size;
   }
 

@@ -43,6 +43,7 @@ const telnetSessionFiles = new Set([
   "session",
   "session_options",
   "_deadline",
+  "_link",
   "socket",
 ].map((name) => `telnet/${name}.ts`));
 
