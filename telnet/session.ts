@@ -21,6 +21,9 @@ import type { TelnetSessionOptions } from "./session_options.ts";
 
 export type { TelnetSessionOptions } from "./session_options.ts";
 
+/** A write's deadline (ms) and abort signal. */
+type WriteOptions = Pick<SendOptions, "timeout" | "signal">;
+
 function isPeerGone(error: unknown): boolean {
   return error instanceof Deno.errors.ConnectionReset ||
     error instanceof Deno.errors.ConnectionAborted ||
@@ -191,9 +194,7 @@ export class TelnetSession<D extends Data = string> extends Session<D> {
     option: number,
     options: Pick<SendOptions, "timeout" | "signal"> = {},
   ): Promise<void> {
-    this.#assertOpen("negotiate");
-    options.signal?.throwIfAborted();
-    await this.#runWithin(this.#link.protocol.negotiate(command, option), options);
+    await this.#protocolCall("negotiate", options, (p) => p.negotiate(command, option));
   }
 
   /**
@@ -217,9 +218,7 @@ export class TelnetSession<D extends Data = string> extends Session<D> {
     command: number,
     options: Pick<SendOptions, "timeout" | "signal"> = {},
   ): Promise<void> {
-    this.#assertOpen("send a command");
-    options.signal?.throwIfAborted();
-    await this.#runWithin(this.#link.protocol.sendCommand(command), options);
+    await this.#protocolCall("send a command", options, (p) => p.sendCommand(command));
   }
 
   /**
@@ -245,9 +244,11 @@ export class TelnetSession<D extends Data = string> extends Session<D> {
     payload: Uint8Array,
     options: Pick<SendOptions, "timeout" | "signal"> = {},
   ): Promise<void> {
-    this.#assertOpen("send a subnegotiation");
-    options.signal?.throwIfAborted();
-    await this.#runWithin(this.#link.protocol.sendSubnegotiation(option, payload), options);
+    await this.#protocolCall(
+      "send a subnegotiation",
+      options,
+      (p) => p.sendSubnegotiation(option, payload),
+    );
   }
 
   /**
@@ -281,10 +282,21 @@ export class TelnetSession<D extends Data = string> extends Session<D> {
     return this.#within(this.#link.write(bytes), bytes.length, options);
   }
 
+  /** A call of the protocol on an open session: its events run within the call's deadline. */
+  async #protocolCall(
+    what: string,
+    options: WriteOptions,
+    call: (protocol: TelnetProtocol) => readonly TelnetEvent[],
+  ): Promise<void> {
+    this.#assertOpen(what);
+    options.signal?.throwIfAborted();
+    await this.#runWithin(call(this.#link.protocol), options);
+  }
+
   /** Reports `events` and writes their `send` bytes, within the call's deadline. */
   #runWithin(
     events: readonly TelnetEvent[],
-    options: Pick<SendOptions, "timeout" | "signal">,
+    options: WriteOptions,
   ): Promise<void> {
     let total = 0;
     for (const e of events) if (e.type === "send") total += e.bytes.length;
@@ -295,7 +307,7 @@ export class TelnetSession<D extends Data = string> extends Session<D> {
   #within(
     write: Promise<void>,
     total: number,
-    options: Pick<SendOptions, "timeout" | "signal">,
+    options: WriteOptions,
   ): Promise<void> {
     write.catch(() => {});
     const timeout = options.timeout === undefined ? this.timeout : options.timeout;
