@@ -25,13 +25,18 @@ export interface ByteConnection {
 // Reads start small (idle sessions hold little) and grow while they come back full.
 const MIN_READ_BYTES = 4096;
 const MAX_READ_BYTES = 256 * 1024;
-// A read is fed to the protocol a slice at a time, and the replies to each slice are written
-// (and waited for) before the next: the work and the replies held per step are bounded, and a
-// peer that does not read our replies is not read from either (backpressure). A slice with
-// more than SLICE_EVENTS events other than data (commands, negotiations, replies) makes the
-// next one MIN_SLICE_BYTES; any other doubles it, so data still goes through in few steps.
+// A read is fed to the protocol a slice at a time, so the work and the replies per step are
+// bounded. Slices aim at SLICE_EVENTS events other than data (commands, negotiations,
+// replies): one with more makes the next smaller in proportion (down to MIN_SLICE_BYTES), one
+// with at most half as many doubles it. Data with a command every few KiB (an IAC NOP per
+// 4 KiB) thus goes through a read at a time, and a storm in slices of about SLICE_EVENTS.
 const MIN_SLICE_BYTES = 1024;
 const SLICE_EVENTS = 64;
+// Replies not yet written, in bytes, beyond which reading waits for them: a peer that does
+// not read what it asks for gets no more of our attention (bounded memory) until the
+// engine's deadline or close() ends the wait. Below it, replies are written while the next
+// slice is parsed rather than each waited for in turn.
+const REPLY_WINDOW = 4096;
 // Work on peer input other than data between two yields to the event loop: events other than
 // data, plus one per 64 bytes that were not data (a long subnegotiation). Ready reads resolve
 // without letting timers run, so a negotiation storm would otherwise hold back every deadline
@@ -42,6 +47,17 @@ const CR = 13;
 const LF = 10;
 
 type State = "waiting" | "connecting" | "open" | "closed";
+
+/**
+ * The size of the next slice after one of `fed` bytes that had `events` events other than
+ * data: in proportion when it had too many, doubled when it had at most half as many.
+ */
+function nextSlice(size: number, fed: number, events: number): number {
+  if (events > SLICE_EVENTS) {
+    return Math.max(MIN_SLICE_BYTES, Math.floor(fed * SLICE_EVENTS / events));
+  }
+  return events * 2 <= SLICE_EVENTS ? Math.min(size * 2, MAX_READ_BYTES) : size;
+}
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -79,6 +95,8 @@ export class TelnetLink<C extends ByteConnection> {
   #referenced = true;
   #work = 0;
   #slice = MIN_READ_BYTES;
+  /** Reply bytes handed to `write` and not written yet. */
+  #replying = 0;
   #breathing: Promise<unknown> | null = null;
 
   constructor(protocol: TelnetProtocol, isPeerGone: (error: unknown) => boolean) {
@@ -300,9 +318,7 @@ export class TelnetLink<C extends ByteConnection> {
       at = end;
       let commands = 0;
       for (const e of events) if (e.type !== "data") commands++;
-      this.#slice = commands > SLICE_EVENTS
-        ? MIN_SLICE_BYTES
-        : Math.min(this.#slice * 2, MAX_READ_BYTES);
+      this.#slice = nextSlice(this.#slice, end - start, commands);
       const before = size;
       size = await this.#deliver(events, buffer, size);
       this.#work += commands + ((end - start - (size - before)) >> 6);
@@ -333,10 +349,17 @@ export class TelnetLink<C extends ByteConnection> {
       }
     }
     if (others) this.report(events);
-    // Replies wait for the socket: a peer that does not read what it asks for gets no more
-    // of our attention (bounded memory) until the engine's deadline or close() ends the wait.
-    if (sends !== null) await this.write(concatBytes(...sends)).catch(() => {});
+    if (sends !== null) await this.#reply(concatBytes(...sends));
     return size;
+  }
+
+  /** Writes replies; waits for them once more than REPLY_WINDOW bytes are unwritten. */
+  async #reply(bytes: Uint8Array): Promise<void> {
+    this.#replying += bytes.length;
+    const written = this.write(bytes).catch(() => {}).then(() => {
+      this.#replying -= bytes.length;
+    });
+    if (this.#replying > REPLY_WINDOW) await written;
   }
 
   /** Lets timers and other sessions run once this link has done BUSY_WORK. */
