@@ -73,19 +73,44 @@ function check(name: string, got: string, want: string): void {
   if (got !== want) throw new Error(`iac ${name}: SHA-256 ${got}, expected ${want}`);
 }
 
-/** Seconds by the clock and of CPU since `start` (from `begin()`). */
-function since(start: { wall: number; cpu: NodeJS.CpuUsage }): Seconds {
-  const cpu = process.cpuUsage(start.cpu);
-  return { wall: (performance.now() - start.wall) / 1000, cpu: (cpu.user + cpu.system) / 1e6 };
+/**
+ * Minor page faults of this process so far (Linux; NaN elsewhere): a fault on fresh memory
+ * costs ~15 µs in this project's VMs, so they explain much of the spread between runs.
+ */
+function minorFaults(): number {
+  try {
+    const stat = Deno.readTextFileSync("/proc/self/stat");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[7]);
+  } catch {
+    return NaN;
+  }
 }
 
-function begin(): { wall: number; cpu: NodeJS.CpuUsage } {
-  return { wall: performance.now(), cpu: process.cpuUsage() };
+interface Start {
+  wall: number;
+  cpu: NodeJS.CpuUsage;
+  faults: number;
+}
+
+/** Seconds by the clock and of CPU, and page faults, since `start` (from `begin()`). */
+function since(start: Start): Seconds {
+  const cpu = process.cpuUsage(start.cpu);
+  return {
+    wall: (performance.now() - start.wall) / 1000,
+    cpu: (cpu.user + cpu.system) / 1e6,
+    faults: minorFaults() - start.faults,
+  };
+}
+
+function begin(): Start {
+  return { faults: minorFaults(), wall: performance.now(), cpu: process.cpuUsage() };
 }
 
 interface Seconds {
   wall: number;
   cpu: number;
+  /** Minor page faults of the reading process (telnetlib: not counted). */
+  faults?: number;
 }
 
 /** Each reader returns the seconds from connect to end of stream, or undefined (peer absent). */
@@ -261,6 +286,7 @@ export async function iacDownloads(
   const runs = quick ? 3 : 5;
   const wall: Record<string, number[]> = {};
   const cpu: Record<string, number[]> = {};
+  const faults: Record<string, number[]> = {};
   const { child, port, lines } = await startChild("--iac-child");
   try {
     // In this process, round -1 warms every reader up (JIT, buffers) and is not counted.
@@ -270,6 +296,7 @@ export async function iacDownloads(
         if (seconds === undefined || i < 0) continue;
         (wall[name] ??= []).push(PAYLOAD / MiB / seconds.wall);
         (cpu[name] ??= []).push(PAYLOAD / MiB / seconds.cpu);
+        if (Number.isFinite(seconds.faults)) (faults[name] ??= []).push(seconds.faults!);
       }
     }
   } finally {
@@ -294,7 +321,7 @@ export async function iacDownloads(
   }
   console.log(
     "iac          reader                   MiB/s (clock)      MiB/CPU-s of the reader   " +
-      "vs raw read  vs its floor  vs telnetlib",
+      "vs raw read  vs its floor  vs telnetlib  page faults/run",
   );
   for (const name of Object.keys(wall)) {
     const floor = FLOORS[name];
@@ -302,13 +329,15 @@ export async function iacDownloads(
       `iac          ${name.padEnd(24)} ${spread(wall[name]).padEnd(18)} ` +
         `${spread(cpu[name]).padEnd(25)} ${ratio(wall, name, "raw conn.read").padStart(11)} ` +
         `${(floor === undefined ? "" : ratio(wall, name, floor)).padStart(13)} ` +
-        `${ratio(wall, name, "telnetlib read_some").padStart(12)}`,
+        `${ratio(wall, name, "telnetlib read_some").padStart(12)}  ` +
+        (faults[name] === undefined ? "" : spread(faults[name])),
     );
   }
   console.log(
     "iac          floors (the same stream, not unescaped): chunks() bytes vs " +
       "`for await conn.readable` (not hashed), chunks() text vs the same decoded read by read, " +
       "readAll() vs one array / one string (hashed like the reader's output), readInto() vs raw " +
-      "conn.read into one buffer (not hashed); ratios of medians",
+      "conn.read into one buffer (not hashed); ratios of medians. A page fault on fresh memory " +
+      "costs ~15 µs in this project's VMs: runs with thousands are the slow ones",
   );
 }
