@@ -38,11 +38,20 @@ const SLICE_EVENTS = 64;
 // slice is parsed rather than each waited for in turn.
 const REPLY_WINDOW = 4096;
 // Work on peer input other than data between two yields to the event loop: events other than
-// data, plus one per 64 bytes that were not data (a long subnegotiation). Ready reads resolve
-// without letting timers run, so a negotiation storm would otherwise hold back every deadline
-// and every other session in the process; 1024 such units take a few milliseconds. Data alone
-// never yields here: it goes to the engine, which reads on demand.
+// data, plus one per KiB of input that did not become data (a long subnegotiation; the
+// doubled IAC of a 255 data byte counts here too, but skipping it is cheap). Ready reads
+// resolve without letting timers run, so a negotiation storm would otherwise hold back every
+// deadline and every other session in the process; 1024 such units take a few milliseconds.
+// Data alone never yields here: it goes to the engine, which reads on demand.
 const BUSY_WORK = 1024;
+// How a link yields (#breathe). setImmediate costs ~30 µs but runs while the runtime stays
+// busy, before other sockets' reads are delivered: during a storm another session's round
+// trips took ~90 ms with it. setTimeout(0) lets the runtime wait for I/O, but costs a timer
+// tick (1–2.5 ms here). So a yield after less than DENSE_BYTES of input (commands with little
+// data between them: the storm of bench/_hostile_peers.ts yields every 2 KiB) takes the timer,
+// and one after more (data with a command now and then, whose reads let the runtime wait for
+// I/O) the cheap one: the IAC download of bench/_iac.ts yields every ~3.4 MB.
+const DENSE_BYTES = 256 * 1024;
 const CR = 13;
 const LF = 10;
 
@@ -94,6 +103,8 @@ export class TelnetLink<C extends ByteConnection> {
   #afterCr = false;
   #referenced = true;
   #work = 0;
+  /** Input bytes fed since the last yield. */
+  #fed = 0;
   #slice = MIN_READ_BYTES;
   /** Reply bytes handed to `write` and not written yet. */
   #replying = 0;
@@ -321,7 +332,8 @@ export class TelnetLink<C extends ByteConnection> {
       this.#slice = nextSlice(this.#slice, end - start, commands);
       const before = size;
       size = await this.#deliver(events, buffer, size);
-      this.#work += commands + ((end - start - (size - before)) >> 6);
+      this.#work += commands + ((end - start - (size - before)) >> 10);
+      this.#fed += end - start;
       await this.#breathe();
     }
     return size;
@@ -366,10 +378,12 @@ export class TelnetLink<C extends ByteConnection> {
   async #breathe(): Promise<void> {
     if (this.#ended || this.#work < BUSY_WORK) return;
     this.#work = 0;
-    // setImmediate runs after the timers that are due and costs ~10 µs; setTimeout(0) costs
-    // a timer tick (1–2.5 ms here), which made every benign stream with frequent commands
-    // (an IAC NOP per 4 KiB) pay for the storm defence.
-    this.#breathing = new Promise((resolve) => setImmediate(resolve));
+    const dense = this.#fed < DENSE_BYTES;
+    this.#fed = 0;
+    this.#breathing = new Promise((resolve) => {
+      if (dense) setTimeout(resolve, 0);
+      else setImmediate(resolve);
+    });
     await this.#breathing;
     this.#breathing = null;
   }

@@ -82,6 +82,32 @@ Deno.test("a storm from a peer at infinite speed: the deadline fires while it go
   assert.ok(conn.served < conn.total, `read ${conn.served} bytes`);
 });
 
+Deno.test("a storm at infinite speed: another session's round trips go on meanwhile", async () => {
+  await using echo = serve({
+    timeout: 10_000,
+    handler: async (s) => {
+      for (let line = await s.readLine();; line = await s.readLine()) await s.sendLine(line);
+    },
+    onError: () => {}, // the client leaving ends the handler with EOFError
+  });
+  await using other = await Telnet.connect("127.0.0.1", echo.addr.port, { timeout: 5_000 });
+  const conn = new StormConnection(1024 * MiB, (p) => Promise.resolve(p.length));
+  await using session = sessionOver(conn);
+  let storming = true;
+  const storm = assert.rejects(session.expect("never sent", { timeout: 300 }), TimeoutError)
+    .finally(() => (storming = false));
+  let rounds = 0;
+  for (; storming; rounds++) {
+    await other.sendLine(`ping ${rounds}`);
+    await other.expect(`ping ${rounds}\r\n`);
+  }
+  await storm;
+  assert.ok(conn.served < conn.total, "the storm ended before the timeout");
+  // About 1 000 in the 300 ms here when the storm's yields let the runtime wait for I/O; 3
+  // when they do not (setImmediate alone: other sockets' reads are delivered late).
+  assert.ok(rounds >= 40, `${rounds} round trips during 300 ms of storm`);
+});
+
 Deno.test("replies to a peer that stops reading: bounded, and reading stops soon after", async () => {
   let accepted = 0;
   let largest = 0;
