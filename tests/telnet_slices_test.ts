@@ -3,15 +3,13 @@
 // through a read at a time and a dense stream of commands in steps of bounded work.
 import assert from "node:assert/strict";
 import { Session } from "../expect/session.ts";
+import { TelnetCommand } from "../telnet/constants.ts";
 import type { TelnetEvent } from "../telnet/events.ts";
 import { TelnetProtocol } from "../telnet/protocol.ts";
 import { type ByteConnection, TelnetLink } from "../telnet/_link.ts";
 
 const KiB = 1024;
-const IAC = 255;
-const NOP = 241;
-const DO = 253;
-const DONT = 254;
+const { IAC, NOP, DO, DONT } = TelnetCommand;
 
 /** Serves `wire` from memory, `readSize` bytes at most per read; replies are taken at once. */
 class MemoryConnection implements ByteConnection {
