@@ -203,6 +203,9 @@ const common = {
   read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
   // ssize_t write(int fd, const void *buf, size_t n);
   write: { parameters: ["i32", "buffer", "usize"], result: "isize" },
+  // pid_t getpid(void); off the main thread: a cheap way to let the event loop run its
+  // timers and deliver I/O while it waits (pty/process.ts, letLoopRun).
+  getpid_off_thread: { name: "getpid", parameters: [], result: "i32", nonblocking: true },
   // int open(const char *path, int flags, ...);  (called without a mode)
   open: { parameters: ["buffer", "i32"], result: "i32" },
   // int close(int fd);

@@ -35,6 +35,28 @@ const SPOT_MAX_US = 4_000;
 const SILENT_MS = 50;
 // Reads are synchronous on the main thread, so one buffer serves every pty.
 const readBuffer = new Uint8Array(READ_SIZE);
+/**
+ * Reads on the main thread do not let the event loop run: output that keeps coming (a flood,
+ * or replies that always arrive within the spot wait) would hold back every timer (an expect
+ * deadline) and every other session's I/O. So once PACE_MS has passed since the loop last
+ * ran (a wait on the poller, or such a yield), a read yields first, with a call on libc's
+ * thread pool (~40 µs): the runtime waits for it, running due timers and delivering I/O.
+ * setImmediate runs timers but delivered other sockets' reads ~24 ms late here, and
+ * setTimeout(0) costs 2.2 ms.
+ */
+const PACE_MS = 5;
+let loopRanAt = performance.now();
+
+/** Whether reads have gone on for PACE_MS without the event loop running. */
+function overdue(): boolean {
+  return performance.now() - loopRanAt >= PACE_MS;
+}
+
+/** Lets the event loop run (see PACE_MS). */
+async function letLoopRun(): Promise<void> {
+  await libc().libc.getpid_off_thread();
+  loopRanAt = performance.now();
+}
 
 /**
  * A program running in a pseudo-terminal. `readable` yields what the program writes to its
@@ -145,7 +167,7 @@ export class PtyProcess implements AsyncDisposable {
    * ```
    */
   readNow(): Uint8Array<ArrayBuffer> | undefined {
-    if (this.#cancelled || this.#fdClosed || this.#pulling) return undefined;
+    if (this.#cancelled || this.#fdClosed || this.#pulling || overdue()) return undefined;
     const { libc: c } = libc();
     let n = Number(c.read(this.#fd, readBuffer, BigInt(READ_SIZE)));
     if (n < 0 && this.#lively && errno() === EAGAIN()) {
@@ -207,6 +229,7 @@ export class PtyProcess implements AsyncDisposable {
   ): Promise<void> {
     const { libc: c } = libc();
     for (;;) {
+      if (overdue()) await letLoopRun();
       if (this.#cancelled) return;
       if (this.#fdClosed) return controller.close();
       const n = Number(c.read(this.#fd, readBuffer, BigInt(READ_SIZE)));
@@ -225,6 +248,7 @@ export class PtyProcess implements AsyncDisposable {
         this.#missed = false;
         const since = performance.now();
         await waitFor("read", this.#fd);
+        loopRanAt = performance.now();
         if (missed) this.#adapt(performance.now() - since);
       } else if (code === EIO()) {
         // EIO: every slave fd is closed. Report EOF only with the exit status known.

@@ -3,6 +3,8 @@
 import assert from "node:assert/strict";
 import { PtyError } from "../pty/errors.ts";
 import { spawnProcess } from "../pty/spawn.ts";
+import { spawn } from "../pty/session.ts";
+import { TimeoutError } from "../expect/errors.ts";
 import { spawnStubborn, TextTap, type } from "./_pty_helpers.ts";
 
 const decoder = new TextDecoder();
@@ -190,4 +192,37 @@ Deno.test("a session waiting on a silent peer uses no CPU", async () => {
   // A spin would use about 100 ticks in that second; waiting blocked uses none.
   assert.ok(cpuTicks() - ticks < 20, `used ${cpuTicks() - ticks} ticks`);
   tap.release();
+});
+
+Deno.test("output that never stops: the deadline fires, and another session's I/O goes on", async () => {
+  // An echo over loopback, in this process, stands for another session.
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const echo = (async () => {
+    using conn = await listener.accept();
+    const buf = new Uint8Array(64);
+    for (let n = await conn.read(buf); n !== null; n = await conn.read(buf)) {
+      await conn.write(buf.subarray(0, n));
+    }
+  })();
+  const other = await Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port });
+  await using flood = spawn(["yes", "y"], { timeout: 10_000, overflow: "drop-oldest" });
+  let flooding = true;
+  const start = performance.now();
+  const waited = assert.rejects(flood.expect("never printed", { timeout: 300 }), TimeoutError)
+    .then(() => performance.now() - start)
+    .finally(() => (flooding = false));
+  let rounds = 0;
+  const buf = new Uint8Array(64);
+  for (; flooding; rounds++) {
+    await other.write(Uint8Array.of(rounds & 0xff));
+    await other.read(buf);
+  }
+  const fired = await waited;
+  other.close();
+  await echo;
+  // Reads of the pty are synchronous, so the loop ran only when a read had to wait: the
+  // deadline fired after 1.6-16 s here and the echo got 5-233 round trips; with the yields,
+  // at 305-322 ms and 138-297.
+  assert.ok(fired < 1_000, `the 300 ms deadline fired after ${fired.toFixed(0)} ms`);
+  assert.ok(rounds >= 40, `${rounds} round trips during the flood`);
 });
