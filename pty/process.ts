@@ -150,9 +150,10 @@ export class PtyProcess implements AsyncDisposable {
   /**
    * The next chunk of output if there is one now, else `undefined` (then read `readable`):
    * a synchronous read, with a short wait on the spot when output is expected (data just
-   * came, or we just wrote). End of output and errors are left to `readable`. Sessions use
-   * it, through `Channel.readNow`, to skip a promise per reply. Do not mix it with a pending
-   * read of `readable`.
+   * came, or we just wrote). End of output and errors are left to `readable`, and so is the
+   * next chunk once reads have gone on for 5 ms without the event loop running (`readable`
+   * lets it run first). Sessions use it, through `Channel.readNow`, to skip a promise per
+   * reply. Do not mix it with a pending read of `readable`.
    *
    * @returns A chunk (a fresh copy), or `undefined`.
    *
