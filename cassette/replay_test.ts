@@ -1,7 +1,7 @@
 // Copyright the dexpect authors. MIT license.
 import assert from "node:assert/strict";
 import { EOF, TIMEOUT } from "../expect/patterns.ts";
-import { EOFError, SessionStateError } from "../expect/errors.ts";
+import { EOFError, SessionStateError, TimeoutError } from "../expect/errors.ts";
 import type { SessionEvent } from "../expect/observers.ts";
 import { type Cassette, type CassetteEvent, parseCassette } from "./format.ts";
 import { ReplayMismatchError } from "./errors.ts";
@@ -184,4 +184,14 @@ Deno.test("replay: closing while output waits for input ends cleanly", async () 
   const pending = s.expect("Password: ", { timeout: null });
   await s.close();
   await assert.rejects(pending, SessionStateError);
+});
+
+Deno.test("replay: a long cassette at full speed still lets a deadline fire", async () => {
+  // 800 MiB of output, one 8 KiB chunk shared by 100 000 events: ~0.5 s to replay here. It
+  // comes from memory, so without a turn of the event loop now and then no timer runs
+  // before the end, and expect() fails with EOFError instead.
+  const chunk = enc.encode("y\r\n".repeat(2730));
+  const flood = cassette(Array.from({ length: 100_000 }, (_, i) => [i / 1000, "o", chunk]));
+  await using session = replay(flood, { timeout: 10_000, overflow: "drop-oldest" });
+  await assert.rejects(session.expect("never printed", { timeout: 100 }), TimeoutError);
 });
