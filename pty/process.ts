@@ -7,7 +7,7 @@
 import type { ExitStatus } from "../expect/channel.ts";
 import type { TerminalSize } from "../expect/interact.ts";
 import { errno, errnoCode, libc } from "./_libc.ts";
-import { forget, setRef, waitFor, waitNow } from "./_poller.ts";
+import { forget, letLoopRun, overdue, setRef, waitFor, waitNow } from "./_poller.ts";
 import {
   controlCharacters,
   getEcho,
@@ -35,28 +35,6 @@ const SPOT_MAX_US = 4_000;
 const SILENT_MS = 50;
 // Reads are synchronous on the main thread, so one buffer serves every pty.
 const readBuffer = new Uint8Array(READ_SIZE);
-/**
- * Reads on the main thread do not let the event loop run: output that keeps coming (a flood,
- * or replies that always arrive within the spot wait) would hold back every timer (an expect
- * deadline) and every other session's I/O. So once PACE_MS has passed since the loop last
- * ran (a wait on the poller, or such a yield), a read yields first, with a call on libc's
- * thread pool (~40 µs): the runtime waits for it, running due timers and delivering I/O.
- * setImmediate runs timers but delivered other sockets' reads ~24 ms late here, and
- * setTimeout(0) costs 2.2 ms.
- */
-const PACE_MS = 5;
-let loopRanAt = performance.now();
-
-/** Whether reads have gone on for PACE_MS without the event loop running. */
-function overdue(): boolean {
-  return performance.now() - loopRanAt >= PACE_MS;
-}
-
-/** Lets the event loop run (see PACE_MS). */
-async function letLoopRun(): Promise<void> {
-  await libc().libc.getpid_off_thread();
-  loopRanAt = performance.now();
-}
 
 /**
  * A program running in a pseudo-terminal. `readable` yields what the program writes to its
@@ -249,7 +227,6 @@ export class PtyProcess implements AsyncDisposable {
         this.#missed = false;
         const since = performance.now();
         await waitFor("read", this.#fd);
-        loopRanAt = performance.now();
         if (missed) this.#adapt(performance.now() - since);
       } else if (code === EIO()) {
         // EIO: every slave fd is closed. Report EOF only with the exit status known.
