@@ -205,8 +205,19 @@ Deno.test("output that never stops: the deadline fires, and another session's I/
     }
   })();
   const other = await Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port });
-  await using flood = spawn(["yes", "y"], { timeout: 10_000, overflow: "drop-oldest" });
+  await using flood = spawn(["yes", "y"], {
+    timeout: 10_000,
+    overflow: "drop-oldest",
+    maxBuffer: 64 * 1024,
+  });
   let flooding = true;
+  let last = performance.now();
+  let gap = 0;
+  const ticking = setInterval(() => {
+    const now = performance.now();
+    gap = Math.max(gap, now - last);
+    last = now;
+  }, 10);
   const start = performance.now();
   const waited = assert.rejects(flood.expect("never printed", { timeout: 300 }), TimeoutError)
     .then(() => performance.now() - start)
@@ -218,11 +229,14 @@ Deno.test("output that never stops: the deadline fires, and another session's I/
     await other.read(buf);
   }
   const fired = await waited;
+  clearInterval(ticking);
   other.close();
   await echo;
-  // Reads of the pty are synchronous, so the loop ran only when a read had to wait: the
-  // deadline fired after 1.6-16 s here and the echo got 5-233 round trips; with the yields,
-  // at 305-322 ms and 138-297.
+  // Reads of the pty are synchronous, so without yields the loop ran only when a read had to
+  // wait: here timers then stopped for 0.3-4.5 s at a time, the deadline fired after
+  // 0.5-4.6 s and the echo got 1-20 round trips. With them: gaps of 14-21 ms, the deadline at
+  // 303-308 ms, 94-472 round trips.
+  assert.ok(gap < 250, `timers did not run for ${gap.toFixed(0)} ms`);
   assert.ok(fired < 1_000, `the 300 ms deadline fired after ${fired.toFixed(0)} ms`);
-  assert.ok(rounds >= 40, `${rounds} round trips during the flood`);
+  assert.ok(rounds >= 60, `${rounds} round trips during the flood`);
 });
