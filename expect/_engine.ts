@@ -40,8 +40,19 @@ export type AnyResult<D extends Data> = ExpectResult<never, D, number, string | 
 
 /** Bytes decoded into one string in text mode (see `#append`). */
 const DECODE_SLICE = 32 * 1024;
+/**
+ * A stream whose reads never wait (output from memory, a transport's synchronous reads)
+ * would keep a reading call from ever letting the event loop run: no timer, not even the
+ * call's own deadline, would fire. So a read that comes PACE_MS after the engine last let
+ * the loop run first does so with a setImmediate (~30 µs here), which runs the timers due.
+ */
+const PACE_MS = 5;
+const letLoopRun = () =>
+  new Promise<void>((resolve) => (globalThis.setImmediate ?? setTimeout)(() => resolve()));
 
 export class Engine<D extends Data> {
+  /** When a read last let the event loop run (see PACE_MS). */
+  #loopRanAt = performance.now();
   readonly hub: ObserverHub = new ObserverHub();
   readonly bytesMode: boolean;
   timeout: number | null;
@@ -384,6 +395,10 @@ export class Engine<D extends Data> {
         const r = await waiter.race(ready);
         if (typeof r === "string") return r;
       }
+    }
+    if (!this.#pump.pending && performance.now() - this.#loopRanAt >= PACE_MS) {
+      await letLoopRun();
+      this.#loopRanAt = performance.now();
     }
     const next = lend ? this.#pump.next(true) : this.#pump.next();
     const r = await waiter.race(next);

@@ -333,3 +333,22 @@ Deno.test("bytes mode: Uint8Array results, byte patterns, regexes over bytes, \\
     return true;
   });
 });
+
+Deno.test("output that never stops and never waits: timers run and the deadline fires", async () => {
+  // Every read of this peer is answered at once, from memory.
+  const chunk = new TextEncoder().encode("y\n".repeat(32 * 1024));
+  const peer = {
+    readable: new ReadableStream<Uint8Array>({ pull: (c) => c.enqueue(chunk) }),
+    writable: new WritableStream<Uint8Array>(),
+  };
+  await using session = new Session(peer, { overflow: "drop-oldest", maxBuffer: 64 * 1024 });
+  let ticks = 0;
+  const ticking = setInterval(() => ticks++, 10);
+  const start = performance.now();
+  await rejects(session.expect("never printed", { timeout: 100 }), TimeoutError);
+  const fired = performance.now() - start;
+  clearInterval(ticking);
+  // Without the engine's yields this call never returns (nothing lets the timer run).
+  ok(fired < 1_000, `the 100 ms deadline fired after ${fired.toFixed(0)} ms`);
+  ok(ticks >= 3, `a 10 ms interval ticked ${ticks} times`);
+});
