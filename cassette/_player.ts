@@ -22,12 +22,6 @@ export interface PlayerOptions {
 
 /** At-once mode hands out consecutive output events merged up to this many bytes. */
 const MERGE_BYTES = 64 * 1024;
-/**
- * Output comes from memory, so reading it never lets the event loop run: a long cassette at
- * full speed would hold back every timer (an expect deadline) until it ends. So after this
- * many ms without a wait, the next chunk comes after a setImmediate (~30 µs; timers run).
- */
-const PACE_MS = 5;
 const lossy = new TextDecoder();
 
 /** CR LF, CR NUL and LF become CR (stateful across chunks). */
@@ -64,8 +58,6 @@ export class Player {
   #wake: (() => void) | undefined;
   #timer: { id: ReturnType<typeof setTimeout>; resolve: () => void } | undefined;
   #cancelled = false;
-  /** When `next()` last waited (for input, pace, or the event loop). */
-  #waited = performance.now();
   ended = false;
 
   constructor(cassette: Cassette, options: PlayerOptions = {}) {
@@ -88,10 +80,6 @@ export class Player {
 
   /** The next output chunk, waiting for input or pace; `null` at the end. */
   async next(): Promise<Uint8Array | null> {
-    if (performance.now() - this.#waited >= PACE_MS) {
-      await new Promise((resolve) => setImmediate(resolve));
-      this.#waited = performance.now();
-    }
     while (!this.#cancelled) {
       if (this.#out >= this.#events.length) {
         this.ended = true;
@@ -100,10 +88,7 @@ export class Player {
       const e = this.#events[this.#out];
       if (e.code === "i") {
         if (this.#consumed(this.#out)) this.#out++;
-        else {
-          await new Promise<void>((resolve) => this.#wake = resolve);
-          this.#waited = performance.now();
-        }
+        else await new Promise<void>((resolve) => this.#wake = resolve);
         continue;
       }
       if (e.code !== "o" || e.data === null || e.data.length === 0) {
@@ -116,7 +101,6 @@ export class Player {
         const wait = due - performance.now();
         if (wait > 0) {
           await this.#sleep(wait);
-          this.#waited = performance.now();
           continue;
         }
         this.#out++;
