@@ -3,7 +3,9 @@
 //   deno run -A bench/pty_peers.ts [--runs N] [--rounds N]
 // round-trip   sendLine("line i") then expect the echo and cat's reply, N rounds (per second),
 //              and the CPU time the driving process used per round (clock ticks of 10 ms:
-//              coarse over 2 000 rounds).
+//              coarse over 2 000 rounds). Its floor drives the same pty with bare libc calls
+//              through Deno FFI, as pexpect drives it from Python (write, then ppoll and read
+//              until both lines are there): what this runtime allows without the engine.
 // pty-seq      `seq 1 1000000` until its last line is matched (milliseconds), with the bare
 //              stream drained to EOF and `script -qc` as floors.
 // pexpect runs with its sleeps off (delaybeforesend, delayafterread, delayafterclose,
@@ -12,6 +14,9 @@
 import { parseArgs } from "node:util";
 import { spawn } from "../pty/session.ts";
 import { spawnProcess } from "../pty/spawn.ts";
+import { spawnNative } from "../pty/_spawn.ts";
+import { PtyProcess } from "../pty/process.ts";
+import { libc } from "../pty/_libc.ts";
 import { median, output, python, SEQ, SEQ_TTY_BYTES, time } from "./_util.ts";
 
 const { values } = parseArgs({
@@ -39,6 +44,37 @@ async function dexpectRoundTrips(n: number): Promise<Rounds> {
     await cat.sendLine(`line ${i}`);
     await cat.expect(`line ${i}\r\n`);
     await cat.expect(`line ${i}\r\n`);
+  }
+  const rate = n / ((performance.now() - start) / 1000);
+  return { rate, cpuUs: (cpuTicks() - ticks) * 10_000 / n };
+}
+
+/** The floor of the round trips: the same pty and rounds, bare FFI calls and `indexOf`. */
+async function floorRoundTrips(n: number): Promise<Rounds> {
+  const { libc: c } = libc();
+  const ppoll = c.ppoll;
+  if (ppoll === undefined) throw new Error("round-trip floor: no ppoll on this platform");
+  const native = spawnNative({ argv: ["cat"], cols: 80, rows: 24 });
+  await using _child = new PtyProcess(native);
+  const pollfd = new Uint8Array(8);
+  new DataView(pollfd.buffer).setInt32(0, native.fd, true);
+  new DataView(pollfd.buffer).setInt16(4, 1, true); // POLLIN
+  const timespec = new Uint8Array(new BigInt64Array([1n, 0n]).buffer); // 1 s: cat answers first
+  const buffer = new Uint8Array(65536);
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
+  const ticks = cpuTicks();
+  const start = performance.now();
+  for (let i = 0; i < n; i++) {
+    const line = encoder.encode(`line ${i}\n`);
+    c.write(native.fd, line, BigInt(line.length));
+    const want = `line ${i}\r\n`;
+    let got = "";
+    while (got.indexOf(want, got.indexOf(want) + 1) < 0) {
+      ppoll(pollfd, 1n, timespec, null);
+      const r = Number(c.read(native.fd, buffer, 65536n));
+      if (r > 0) got += decoder.decode(buffer.subarray(0, r));
+    }
   }
   const rate = n / ((performance.now() - start) / 1000);
   return { rate, cpuUs: (cpuTicks() - ticks) * 10_000 / n };
@@ -169,6 +205,8 @@ const roundTrip: Row = { name: "round-trip", unit: "/s", higherIsBetter: true, f
 const roundCpu: Row = { name: "round-trip CPU", unit: "µs", higherIsBetter: false, figures: {} };
 const seq: Row = { name: "pty-seq", unit: "ms", higherIsBetter: false, figures: {} };
 const ratios: Record<string, number[]> = { "round-trip": [], "round-trip CPU": [], "pty-seq": [] };
+// Against the floors: the bare calls for round trips, the bare stream drained for pty-seq.
+const floorRatios: Record<string, number[]> = { "round-trip": [], "pty-seq": [] };
 // The issue's targets name Tcl Expect: the same per-run ratios against it alone.
 const tclRatios: Record<string, number[]> = {
   "round-trip": [],
@@ -180,10 +218,14 @@ await dexpectRoundTrips(300); // warm-up: JIT, libc, the poller
 for (let run = 0; run < runs; run++) {
   const rt = {
     dexpect: await dexpectRoundTrips(rounds),
+    floor: await floorRoundTrips(rounds),
     pexpect: await pexpectRoundTrips(rounds),
     tcl: await tclRoundTrips(rounds),
   };
   add(roundTrip, "dexpect", rt.dexpect.rate);
+  add(roundTrip, "dexpect floor", rt.floor.rate);
+  add(roundCpu, "dexpect floor", rt.floor.cpuUs);
+  floorRatios["round-trip"].push(rt.dexpect.rate / rt.floor.rate);
   add(roundTrip, "pexpect", rt.pexpect?.rate);
   add(roundTrip, "Tcl Expect", rt.tcl?.rate);
   add(roundCpu, "dexpect", rt.dexpect.cpuUs);
@@ -208,6 +250,7 @@ for (let run = 0; run < runs; run++) {
   };
   add(seq, "dexpect", sq.dexpect);
   add(seq, "dexpect drain", sq.drain);
+  floorRatios["pty-seq"].push(sq.dexpect / sq.drain);
   add(seq, "pexpect", sq.pexpect);
   add(seq, "Tcl Expect", sq.tcl);
   add(seq, "script -qc", sq.script);
@@ -220,23 +263,29 @@ const range = (values: number[], digits = 0) =>
   `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${
     Math.max(...values).toFixed(digits)
   })`;
+const columns = [
+  "dexpect",
+  "dexpect floor",
+  "dexpect drain",
+  "pexpect",
+  "Tcl Expect",
+  "script -qc",
+];
 console.log(
-  `\n${runs} runs; each cell: median (min–max). Ratios are per run, dexpect / best peer and / Tcl Expect`,
+  `\n${runs} runs; each cell: median (min–max). Ratios are per run, dexpect / best peer, / Tcl ` +
+    "Expect and / its floor (round trips: bare FFI calls; pty-seq: the bare stream drained)",
 );
 console.log(
-  "| scenario | " + ["dexpect", "dexpect drain", "pexpect", "Tcl Expect", "script -qc"]
-    .join(" | ") +
-    " | dexpect vs best peer | dexpect vs Tcl Expect |",
+  `| scenario | ${columns.join(" | ")} | dexpect vs best peer | dexpect vs Tcl Expect | ` +
+    "dexpect vs its floor |",
 );
-console.log("|---|---|---|---|---|---|---|---|");
+console.log(`|${"---|".repeat(columns.length + 4)}`);
 for (const row of [roundTrip, roundCpu, seq]) {
-  const cells = ["dexpect", "dexpect drain", "pexpect", "Tcl Expect", "script -qc"].map((k) =>
-    row.figures[k] ? `${range(row.figures[k])} ${row.unit}` : "—"
-  );
+  const cells = columns.map((k) => row.figures[k] ? `${range(row.figures[k])} ${row.unit}` : "—");
   const verdict = row.higherIsBetter ? "x the rate" : "x the time";
   const ratio = (r: number[]) => r.length ? `${range(r, 2)} ${verdict}` : "—";
   console.log(
     `| ${row.name} | ${cells.join(" | ")} | ${ratio(ratios[row.name])} | ` +
-      `${ratio(tclRatios[row.name])} |`,
+      `${ratio(tclRatios[row.name])} | ${ratio(floorRatios[row.name] ?? [])} |`,
   );
 }
