@@ -13,15 +13,27 @@ export async function time(fn: () => Promise<void>): Promise<number> {
   return performance.now() - start;
 }
 
-/** Runs a peer program and returns its stdout, or `undefined` when it is not installed or fails. */
+/**
+ * Runs a peer program and returns its stdout, or `undefined` when it is not installed (no such
+ * program, or a Python module missing) or fails. A failure is reported on stderr, so that a
+ * broken peer is not mistaken for an absent one.
+ */
 export async function output(program: string, args: string[]): Promise<string | undefined> {
+  let out: Deno.CommandOutput;
   try {
-    const out = await new Deno.Command(program, { args, stdout: "piped", stderr: "piped" })
-      .output();
-    return out.success ? new TextDecoder().decode(out.stdout).trim() : undefined;
-  } catch {
-    return undefined;
+    out = await new Deno.Command(program, { args, stdout: "piped", stderr: "piped" }).output();
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
   }
+  if (out.success) return new TextDecoder().decode(out.stdout).trim();
+  const stderr = new TextDecoder().decode(out.stderr).trim();
+  if (!/ModuleNotFoundError|ImportError/.test(stderr)) {
+    console.error(
+      `peer ${program} failed (${out.code}): ${stderr.split("\n").slice(-3).join(" | ")}`,
+    );
+  }
+  return undefined;
 }
 
 /** Runs Python code (pexpect peers); `undefined` when python3 or a module is missing. */
