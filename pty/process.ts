@@ -214,6 +214,9 @@ export class PtyProcess implements AsyncDisposable {
       const n = Number(c.read(this.#fd, readBuffer, BigInt(READ_SIZE)));
       if (n > 0) {
         this.#lively = true;
+        // The pull ends here: a reader resumed by this chunk may call readNow() at once,
+        // before the rest of this async call has unwound.
+        this.#pulling = false;
         return controller.enqueue(readBuffer.slice(0, n));
       }
       const code = n === 0 ? EIO() : errno();

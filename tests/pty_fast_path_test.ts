@@ -49,6 +49,38 @@ Deno.test("writeNow types at once; readNow and readable share the output, in ord
   reader.releaseLock();
 });
 
+Deno.test("readNow reads at once right after a read of readable has ended", async () => {
+  await using child = spawnProcess("cat");
+  const reader = child.readable.getReader();
+  // Reads that went on for 5 ms without the event loop running are left to readable, which
+  // lets the loop run first: the first readNow below declines, and readable reads a chunk that
+  // is there at once. readNow must work again as soon as that read has resolved; it used to
+  // decline while the pull was still unwinding, so every chunk went through readable.
+  const start = performance.now();
+  while (performance.now() - start < 6) { /* past the 5 ms pacing */ }
+  let now = 0;
+  let streamed = 0;
+  for (let i = 0; i < 100; i++) {
+    assert.equal(child.writeNow(enc(`line ${i}\n`)), `line ${i}\n`.length);
+    const want = `line ${i}\r\nline ${i}\r\n`;
+    let text = "";
+    while (!text.endsWith(want)) {
+      const chunk = child.readNow();
+      if (chunk !== undefined) {
+        now++;
+        text += dec(chunk);
+        continue;
+      }
+      const r = await reader.read();
+      if (r.done) throw new Error(`EOF before ${JSON.stringify(want)}: ${text}`);
+      streamed++;
+      text += dec(r.value);
+    }
+  }
+  assert.ok(now > streamed, `${now} chunks read at once, ${streamed} through readable`);
+  reader.releaseLock();
+});
+
 Deno.test("a read of readable that waits gets the output; nothing works at once after close", async () => {
   await using child = spawnProcess("cat");
   const reader = child.readable.getReader();
