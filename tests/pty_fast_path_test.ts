@@ -55,7 +55,9 @@ Deno.test("readNow reads at once right after a read of readable has ended", asyn
   // Reads that went on for 5 ms without the event loop running are left to readable, which
   // lets the loop run first: the first readNow below declines, and readable reads a chunk that
   // is there at once. readNow must work again as soon as that read has resolved; it used to
-  // decline while the pull was still unwinding, so every chunk went through readable.
+  // decline while the pull was still unwinding, so every chunk went through readable. The loop
+  // is readUntil's, inline: the decline showed only while one async call kept reading (a call
+  // per round lets the pull unwind between rounds).
   const start = performance.now();
   while (performance.now() - start < 6) { /* past the 5 ms pacing */ }
   let now = 0;
