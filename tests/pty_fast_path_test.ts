@@ -58,26 +58,32 @@ Deno.test("readNow reads at once right after a read of readable has ended", asyn
   // decline while the pull was still unwinding, so every chunk went through readable. The loop
   // is readUntil's, inline: the decline showed only while one async call kept reading (a call
   // per round lets the pull unwind between rounds).
+  // Bounded: a cat that stops answering is killed, which ends the read below with EOF.
+  const watchdog = setTimeout(() => void child.close({ force: true }), 10_000);
   const start = performance.now();
   while (performance.now() - start < 6) { /* past the 5 ms pacing */ }
   let now = 0;
   let streamed = 0;
-  for (let i = 0; i < 100; i++) {
-    assert.equal(child.writeNow(enc(`line ${i}\n`)), `line ${i}\n`.length);
-    const want = `line ${i}\r\nline ${i}\r\n`;
-    let text = "";
-    while (!text.endsWith(want)) {
-      const chunk = child.readNow();
-      if (chunk !== undefined) {
-        now++;
-        text += dec(chunk);
-        continue;
+  try {
+    for (let i = 0; i < 100; i++) {
+      assert.equal(child.writeNow(enc(`line ${i}\n`)), `line ${i}\n`.length);
+      const want = `line ${i}\r\nline ${i}\r\n`;
+      let text = "";
+      while (!text.endsWith(want)) {
+        const chunk = child.readNow();
+        if (chunk !== undefined) {
+          now++;
+          text += dec(chunk);
+          continue;
+        }
+        const r = await reader.read();
+        if (r.done) throw new Error(`EOF before ${JSON.stringify(want)}: ${text}`);
+        streamed++;
+        text += dec(r.value);
       }
-      const r = await reader.read();
-      if (r.done) throw new Error(`EOF before ${JSON.stringify(want)}: ${text}`);
-      streamed++;
-      text += dec(r.value);
     }
+  } finally {
+    clearTimeout(watchdog);
   }
   assert.ok(now > streamed, `${now} chunks read at once, ${streamed} through readable`);
   reader.releaseLock();
