@@ -7,6 +7,15 @@ import "./_pty_helpers.ts";
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 
+/**
+ * Bounds a test in time: past `ms`, `child` is killed, which ends a pending read of its
+ * readable with EOF (the test then fails with what it got). Dispose of it to disarm.
+ */
+function watchdog(child: PtyProcess, ms = 10_000): Disposable {
+  const timer = setTimeout(() => void child.close({ force: true }), ms);
+  return { [Symbol.dispose]: () => clearTimeout(timer) };
+}
+
 /** Reads, at once when possible and else through `reader`, until `text` ends with `want`. */
 async function readUntil(
   child: PtyProcess,
@@ -33,6 +42,7 @@ async function readUntil(
 
 Deno.test("writeNow types at once; readNow and readable share the output, in order", async () => {
   await using child = spawnProcess("cat");
+  using _bound = watchdog(child);
   const reader = child.readable.getReader();
   let all = "";
   let now = 0;
@@ -58,32 +68,27 @@ Deno.test("readNow reads at once right after a read of readable has ended", asyn
   // decline while the pull was still unwinding, so every chunk went through readable. The loop
   // is readUntil's, inline: the decline showed only while one async call kept reading (a call
   // per round lets the pull unwind between rounds).
-  // Bounded: a cat that stops answering is killed, which ends the read below with EOF.
-  const watchdog = setTimeout(() => void child.close({ force: true }), 10_000);
+  using _bound = watchdog(child);
   const start = performance.now();
   while (performance.now() - start < 6) { /* past the 5 ms pacing */ }
   let now = 0;
   let streamed = 0;
-  try {
-    for (let i = 0; i < 100; i++) {
-      assert.equal(child.writeNow(enc(`line ${i}\n`)), `line ${i}\n`.length);
-      const want = `line ${i}\r\nline ${i}\r\n`;
-      let text = "";
-      while (!text.endsWith(want)) {
-        const chunk = child.readNow();
-        if (chunk !== undefined) {
-          now++;
-          text += dec(chunk);
-          continue;
-        }
-        const r = await reader.read();
-        if (r.done) throw new Error(`EOF before ${JSON.stringify(want)}: ${text}`);
-        streamed++;
-        text += dec(r.value);
+  for (let i = 0; i < 100; i++) {
+    assert.equal(child.writeNow(enc(`line ${i}\n`)), `line ${i}\n`.length);
+    const want = `line ${i}\r\nline ${i}\r\n`;
+    let text = "";
+    while (!text.endsWith(want)) {
+      const chunk = child.readNow();
+      if (chunk !== undefined) {
+        now++;
+        text += dec(chunk);
+        continue;
       }
+      const r = await reader.read();
+      if (r.done) throw new Error(`EOF before ${JSON.stringify(want)}: ${text}`);
+      streamed++;
+      text += dec(r.value);
     }
-  } finally {
-    clearTimeout(watchdog);
   }
   assert.ok(now > streamed, `${now} chunks read at once, ${streamed} through readable`);
   reader.releaseLock();
@@ -91,6 +96,7 @@ Deno.test("readNow reads at once right after a read of readable has ended", asyn
 
 Deno.test("a read of readable that waits gets the output; nothing works at once after close", async () => {
   await using child = spawnProcess("cat");
+  using _bound = watchdog(child);
   const reader = child.readable.getReader();
   assert.equal(child.writeNow(enc("a\n")), 2);
   await readUntil(child, reader, "a\r\na\r\n");
