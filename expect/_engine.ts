@@ -1,8 +1,8 @@
 // Copyright the dexpect authors. MIT license.
 /**
- * The state and loops behind {@linkcode Session}: the buffer, the on-demand reader, the
- * expect loop and release; writing is `_sender.ts`'s, failed waits' errors `_outcome.ts`'s.
- * `Session` is the documented facade over it.
+ * The state and loops behind {@linkcode Session}: the buffer, the expect loop, `readInto`,
+ * results and release; reading is `_intake.ts`'s, writing `_sender.ts`'s, failed waits'
+ * errors `_outcome.ts`'s. `Session` is the documented facade over it.
  *
  * @module
  */
@@ -13,20 +13,12 @@ import type { Data, ExpectResult } from "./results.ts";
 import { SessionStateError } from "./errors.ts";
 import { AsciicastRecorder } from "./asciicast.ts";
 import { StreamBuffer } from "./_buffer.ts";
-import {
-  concatBytes,
-  createDecoder,
-  fromInternal,
-  internalToBytes,
-  type StreamDecoder,
-  toInternal,
-  toWire,
-} from "./_codec.ts";
+import { concatBytes, fromInternal, internalToBytes, toInternal, toWire } from "./_codec.ts";
 import { redact } from "./_format.ts";
 import { type FailureContext, rebaseMatch, waitError } from "./_outcome.ts";
 import { ObserverHub } from "./_observers.ts";
-import { Redactor } from "./_redact.ts";
-import { Pump, type ReadOutcome } from "./_pump.ts";
+import type { ReadOutcome } from "./_pump.ts";
+import { Intake } from "./_intake.ts";
 import { type Entry, type Found, type PatternSet, Searcher } from "./_search.ts";
 import { Waiter, type WakeReason } from "./_waiter.ts";
 import { Sender } from "./_sender.ts";
@@ -38,21 +30,7 @@ import { AnsiStripper } from "./_strip.ts";
 /** A result as the engine builds it (typed precisely by `Session`'s signatures). */
 export type AnyResult<D extends Data> = ExpectResult<never, D, number, string | undefined>;
 
-/** Bytes decoded into one string in text mode (see `#append`). */
-const DECODE_SLICE = 32 * 1024;
-/**
- * A stream whose reads never wait (output from memory, a transport's synchronous reads)
- * would keep a reading call from ever letting the event loop run: no timer, not even the
- * call's own deadline, would fire. So a read that comes PACE_MS after the engine last let
- * the loop run first does so with a setImmediate (~30 µs here), which runs the timers due.
- */
-const PACE_MS = 5;
-const letLoopRun = () =>
-  new Promise<void>((resolve) => (globalThis.setImmediate ?? setTimeout)(() => resolve()));
-
 export class Engine<D extends Data> {
-  /** When a read last let the event loop run (see PACE_MS). */
-  #loopRanAt = performance.now();
   readonly hub: ObserverHub = new ObserverHub();
   readonly bytesMode: boolean;
   timeout: number | null;
@@ -61,14 +39,9 @@ export class Engine<D extends Data> {
   last: AnyResult<D> | undefined;
   /** What a failed wait reports on. */
   readonly #failure: FailureContext;
-  readonly #pump: Pump;
-  /** The last chunk observers or read hooks were handed: they may keep it. */
-  #shared: Uint8Array | null = null;
+  readonly #intake: Intake;
   readonly #buffer = new StreamBuffer();
-  readonly #decoder: StreamDecoder;
   readonly #secrets = new Set<string>();
-  /** Redacts the echo of secrets from read events. */
-  readonly #readRedactor = new Redactor();
   readonly #overflow: "error" | "drop-oldest";
   readonly #window: number | null;
   readonly #listOrder: boolean;
@@ -76,8 +49,6 @@ export class Engine<D extends Data> {
   #active: Waiter | undefined;
   /** The session, handed to custom patterns (set by `Session`). */
   owner: object = this;
-  #readHooks: readonly ReadHook[] = [];
-  readonly #strip: AnsiStripper | undefined;
 
   /** `exitStatus` and `echo` are the session's overridable hooks. */
   constructor(
@@ -87,15 +58,14 @@ export class Engine<D extends Data> {
     echo: () => boolean = () => true,
   ) {
     checkOptions(options);
-    this.#pump = new Pump(
-      channel.readable,
-      channel,
-      channel.readNow === undefined ? undefined : () => channel.readNow!(),
-      // Text is decoded as it is read: the bytes can go back to the channel for the next read.
-      options.encoding !== null,
-    );
     this.bytesMode = options.encoding === null;
-    this.#decoder = createDecoder(this.bytesMode ? null : "utf-8");
+    this.#intake = new Intake(
+      channel,
+      this.hub,
+      this.#buffer,
+      this.bytesMode,
+      options.stripAnsi ? new AnsiStripper() : undefined,
+    );
     this.timeout = options.timeout === undefined ? 30_000 : options.timeout;
     this.#overflow = options.overflow ?? "error";
     this.#window = options.searchWindowSize ?? null;
@@ -108,7 +78,6 @@ export class Engine<D extends Data> {
       exitStatus,
     };
     this.#sender = new Sender(channel, this, this.hub, echo, options.charDelay ?? 0);
-    this.#strip = options.stripAnsi ? new AnsiStripper() : undefined;
     for (const o of options.observers ?? []) this.hub.add(o);
     if (options.logRead !== undefined) this.hub.addLog("read", options.logRead);
     if (options.logSend !== undefined) this.hub.addLog("send", options.logSend);
@@ -135,7 +104,7 @@ export class Engine<D extends Data> {
       ? buffer.sliceBytes(buffer.start, buffer.end, true)
       : internalToBytes(buffer.slice(buffer.start), false);
     buffer.clear();
-    const held = this.#decoder.takePending();
+    const held = this.#intake.takePending();
     return held.length === 0 ? bytes : concatBytes(bytes, held);
   }
 
@@ -148,7 +117,7 @@ export class Engine<D extends Data> {
   addSecret(data: string | Uint8Array): void {
     if (data.length === 0) return;
     this.#secrets.add(toInternal(data, this.bytesMode));
-    this.#readRedactor.add(toWire(data));
+    this.#intake.addSecret(toWire(data));
   }
 
   /** Closes the writable (the default `sendEof()`). */
@@ -172,11 +141,11 @@ export class Engine<D extends Data> {
     full = true,
   ): Promise<unknown> {
     this.assertReadable("expect");
-    if (this.#readHooks.length === 0) return await this.#run(set, options, consume, full);
+    if (!this.#intake.hooked) return await this.#run(set, options, consume, full);
     try {
       return await this.#run(set, options, consume, full);
     } finally {
-      await this.#flush();
+      await this.#intake.flush();
     }
   }
 
@@ -230,9 +199,9 @@ export class Engine<D extends Data> {
     if (matchers === undefined && set.idle === undefined && !options?.signal?.aborted) {
       // One chunk the transport has at once: a reply that is already there (or comes within
       // the transport's wait on the spot) costs no deadline timer, waiter or promise.
-      const r = this.#readNow();
+      const r = this.#intake.readNow();
       if (r !== undefined) {
-        this.#append(r.value);
+        this.#intake.append(r.value);
         found = searcher.search();
         if ((done = check()) !== undefined) return done;
         this.#bound(set, timeout, started);
@@ -263,13 +232,13 @@ export class Engine<D extends Data> {
         if (r.kind === "error") throw r.error;
         if (r.kind === "end") {
           this.eof = true;
-          await this.#flush();
-          this.#buffer.append(this.#text(this.#decoder.flush()));
+          await this.#intake.flush();
+          this.#intake.appendRest();
           found = searcher.search();
           if ((done = check()) !== undefined) return done;
           return set.eof ? finish(set.eof) : fail("eof");
         }
-        this.#append(r.value);
+        this.#intake.append(r.value);
         waiter.activity();
         found = searcher.search();
         if ((done = check()) !== undefined) return done;
@@ -300,14 +269,15 @@ export class Engine<D extends Data> {
     if (view.length === 0) return 0;
     if (this.#buffer.length > 0) return this.#buffer.copyBytesInto(view);
     if (this.eof) return null;
-    const now = this.#readNow();
-    if (now !== undefined && now.value.length > 0) return this.#copyOut(now.value, view);
+    const intake = this.#intake;
+    const now = intake.readNow();
+    if (now !== undefined && now.value.length > 0) return intake.copyOut(now.value, view);
     const started = performance.now();
     const waiter = new Waiter(timeout, options?.signal, undefined);
     this.enter(waiter, "readInto");
     try {
       while (true) {
-        const r = await this.read(waiter, this.#strip === undefined);
+        const r = await intake.read(waiter, !intake.stripping);
         if (typeof r === "string") {
           if (r === "timeout") throw waitError(this.#failure, "timeout", set, timeout, started);
           if (r === "abort") throw options?.signal?.reason;
@@ -319,45 +289,16 @@ export class Engine<D extends Data> {
         if (r.kind === "error") throw r.error;
         if (r.kind === "end") {
           this.eof = true;
-          await this.#flush();
+          await intake.flush();
           return null;
         }
-        if (this.#strip !== undefined) this.#append(r.value);
-        else if (r.value.length > 0) return this.#copyOut(r.value, view);
+        if (intake.stripping) intake.append(r.value);
+        else if (r.value.length > 0) return intake.copyOut(r.value, view);
         if (this.#buffer.length > 0) return this.#buffer.copyBytesInto(view);
       }
     } finally {
       waiter.dispose();
       this.leave(waiter);
-    }
-  }
-
-  /** Copies a chunk into `view`, buffers what does not fit, and gives the chunk back. */
-  #copyOut(value: Uint8Array, view: Uint8Array): number {
-    const n = Math.min(view.length, value.length);
-    view.set(n === value.length ? value : value.subarray(0, n));
-    if (n < value.length) this.#buffer.appendBytes(value.slice(n));
-    if (value !== this.#shared) this.#pump.giveBack(value);
-    return n;
-  }
-
-  /** Buffers a chunk read. */
-  #append(value: Uint8Array): void {
-    // Bytes are kept as read (no strings unless a search needs them); observers and read
-    // hooks were handed the same array, so the buffer (then the caller) gets a copy.
-    if (this.bytesMode && this.#strip === undefined) {
-      const shared = this.hub.active || this.#readHooks.length > 0;
-      this.#buffer.appendBytes(shared ? value.slice() : value);
-    } else {
-      // Decoded a slice at a time: V8 keeps strings this size in its young generation, whose
-      // memory is reused, where one string per read would be a fresh large object each time.
-      for (let at = 0; at < value.length; at += DECODE_SLICE) {
-        const slice = at === 0 && value.length <= DECODE_SLICE
-          ? value
-          : value.subarray(at, at + DECODE_SLICE);
-        this.#buffer.append(this.#text(this.#decoder.decode(slice)));
-      }
-      if (value !== this.#shared) this.#pump.giveBack(value);
     }
   }
 
@@ -373,86 +314,14 @@ export class Engine<D extends Data> {
     this.#buffer.discard(this.#buffer.end - max);
   }
 
-  /**
-   * A chunk the channel has at once (telling observers), when no read hook or lagging
-   * observer is in the way; else `undefined`.
-   */
-  #readNow(): (ReadOutcome & { kind: "data" }) | undefined {
-    if (this.#readHooks.length > 0 || this.hub.ready() !== undefined) return undefined;
-    const r = this.#pump.readNow() as (ReadOutcome & { kind: "data" }) | undefined;
-    if (r !== undefined && (this.hub.active || this.#readRedactor.active)) this.#emitRead(r);
-    return r;
-  }
-
-  /**
-   * Reads one chunk (telling observers), or the reason the waiter fired. With `lend`, a
-   * byte stream is read into the pump's memory: give the chunk back once it is copied.
-   */
-  async read(waiter: Waiter, lend = false): Promise<ReadOutcome | WakeReason> {
-    if (!this.#pump.pending) {
-      // Backpressure: while a log or recording lags, nothing more is read (the peer waits).
-      for (let ready = this.hub.ready(); ready !== undefined; ready = this.hub.ready()) {
-        const r = await waiter.race(ready);
-        if (typeof r === "string") return r;
-      }
-    }
-    if (!this.#pump.pending && performance.now() - this.#loopRanAt >= PACE_MS) {
-      await letLoopRun();
-      this.#loopRanAt = performance.now();
-    }
-    const next = lend ? this.#pump.next(true) : this.#pump.next();
-    const r = await waiter.race(next);
-    if (typeof r === "string") {
-      this.#pump.idle();
-      return r;
-    }
-    this.#pump.take();
-    if (this.hub.active || this.#readRedactor.active) this.#emitRead(r);
-    if (r.kind === "data" && this.#readHooks.length > 0) return await this.#feed(r);
-    return r;
-  }
-
-  /** Tells observers what was read, the echo of secrets redacted; at the end, what is held. */
-  #emitRead(r: ReadOutcome): void {
-    const redactor = this.#readRedactor;
-    let data: Uint8Array;
-    if (r.kind === "data") {
-      this.#shared = r.value;
-      data = redactor.active ? redactor.push(r.value) : r.value;
-    } else data = redactor.flush();
-    if (data.length > 0) this.hub.emit({ type: "read", data, time: performance.now() });
+  /** Reads one chunk (telling observers), or the reason the waiter fired. */
+  read(waiter: Waiter): Promise<ReadOutcome | WakeReason> {
+    return this.#intake.read(waiter);
   }
 
   /** Adds a hook given every chunk read; returns its removal. */
   addReadHook(hook: ReadHook): () => void {
-    this.#readHooks = [...this.#readHooks, hook];
-    return () => {
-      this.#readHooks = this.#readHooks.filter((h) => h !== hook);
-    };
-  }
-
-  /** Gives a chunk to every read hook in order; a hook's failure is the reading call's. */
-  async #feed(r: ReadOutcome & { kind: "data" }): Promise<ReadOutcome> {
-    this.#shared = r.value;
-    try {
-      for (const hook of this.#readHooks) {
-        const pending = hook.read(r.value);
-        if (pending !== undefined) await pending;
-      }
-    } catch (error) {
-      return { kind: "error", error };
-    }
-    return r;
-  }
-
-  /** Lets every read hook complete what it started. */
-  async #flush(): Promise<void> {
-    for (const hook of this.#readHooks) await hook.flush?.();
-  }
-
-  /** The text buffered for a decoded chunk (without control sequences under `stripAnsi`). */
-  #text(decoded: string): string {
-    return this.#strip === undefined ? decoded : this.#strip.push(decoded);
+    return this.#intake.addReadHook(hook);
   }
 
   #finish(
@@ -538,10 +407,10 @@ export class Engine<D extends Data> {
   async release(): Promise<void> {
     this.closed = true;
     this.#active?.wake("closed");
-    await this.#pump.close();
+    await this.#intake.close();
     await this.#sender.release();
     this.#buffer.clear();
-    this.#emitRead({ kind: "end" });
+    this.#intake.reportEnd();
     await this.hub.close();
   }
 }
