@@ -39,8 +39,9 @@ const { BINARY, NAWS, NOOPT } = TelnetOption;
  * Every method returns events in order; write each `send` event's bytes to the peer. Feeding
  * any split of a stream gives the same events, data aside, which may be cut differently but
  * concatenates to the same bytes: outside BINARY mode CR NUL is received as CR (RFC 854), a CR
- * that ends a chunk is delivered at once, and a NUL that starts the next data is dropped. Nothing here throws on peer input: protocol problems are
- * `error` events, and memory stays bounded whatever the peer sends.
+ * that ends a chunk is delivered at once, and a NUL that starts the next data is dropped.
+ * Nothing here throws on peer input: protocol problems are `error` events, and memory stays
+ * bounded whatever the peer sends.
  *
  * @example Answer a server's opening negotiation
  * ```ts
