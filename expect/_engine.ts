@@ -30,6 +30,24 @@ import { AnsiStripper } from "./_strip.ts";
 /** A result as the engine builds it (typed precisely by `Session`'s signatures). */
 export type AnyResult<D extends Data> = ExpectResult<never, D, number, string | undefined>;
 
+/** The state of one expect call (one object, where closures over locals took several). */
+class Call {
+  found: Found | null = null;
+  matchers: Matchers | undefined = undefined;
+  waiter: Waiter | undefined = undefined;
+
+  constructor(
+    readonly set: PatternSet,
+    readonly options: ExpectOptions | undefined,
+    readonly consume: boolean,
+    readonly full: boolean,
+    readonly timeout: number | null,
+    readonly listOrder: boolean,
+    readonly started: number,
+    readonly searcher: Searcher,
+  ) {}
+}
+
 export class Engine<D extends Data> {
   readonly hub: ObserverHub = new ObserverHub();
   readonly bytesMode: boolean;
@@ -108,8 +126,11 @@ export class Engine<D extends Data> {
     return held.length === 0 ? bytes : concatBytes(bytes, held);
   }
 
-  /** Sends data: secrets remembered for redaction, optional delay between characters. */
-  send(data: string | Uint8Array, options?: SendOptions): Promise<void> {
+  /**
+   * Sends data: secrets remembered for redaction, optional delay between characters;
+   * `undefined` when it was all written at once. Throws synchronously (see `Sender.send`).
+   */
+  send(data: string | Uint8Array, options?: SendOptions): Promise<void> | undefined {
     return this.#sender.send(data, options);
   }
 
@@ -132,29 +153,53 @@ export class Engine<D extends Data> {
 
   /**
    * The expect loop. With `full`, resolves to the user's result; otherwise to
-   * `[entry, before]` for the iteration helpers.
+   * `[entry, before, after]` for the iteration helpers. Never throws: errors reject.
    */
-  async run(
+  run(
     set: PatternSet,
     options: ExpectOptions | undefined,
     consume: boolean,
     full = true,
   ): Promise<unknown> {
-    this.assertReadable("expect");
-    if (!this.#intake.hooked) return await this.#run(set, options, consume, full);
+    if (this.#intake.hooked) return this.#runHooked(set, options, consume, full);
+    // Not an async function: a match already buffered, or in what the channel has at once,
+    // costs one promise and no async frame.
+    let call: Call;
+    let done: unknown;
     try {
-      return await this.#run(set, options, consume, full);
-    } finally {
-      await this.#intake.flush();
+      call = this.#begin(set, options, consume, full);
+      done = this.#attempt(call);
+    } catch (error) {
+      return Promise.reject(error);
     }
+    return done !== undefined ? Promise.resolve(done) : this.#wait(call);
   }
 
-  async #run(
+  /** `run` with read hooks: they complete what they started before the call returns. */
+  async #runHooked(
     set: PatternSet,
     options: ExpectOptions | undefined,
     consume: boolean,
     full: boolean,
   ): Promise<unknown> {
+    this.assertReadable("expect");
+    try {
+      const call = this.#begin(set, options, consume, full);
+      const done = this.#attempt(call);
+      return done !== undefined ? done : await this.#wait(call);
+    } finally {
+      await this.#intake.flush();
+    }
+  }
+
+  /** The state of a call, custom patterns started. */
+  #begin(
+    set: PatternSet,
+    options: ExpectOptions | undefined,
+    consume: boolean,
+    full: boolean,
+  ): Call {
+    this.assertReadable("expect");
     const timeout = options?.timeout === undefined
       ? this.timeout
       : checkDuration("timeout", options.timeout);
@@ -164,65 +209,75 @@ export class Engine<D extends Data> {
     const listOrder = options?.order === undefined ? this.#listOrder : options.order === "list";
     const started = performance.now();
     const searcher = new Searcher(set, this.#buffer, window, listOrder);
-    const finish = (entry: Entry, found?: Found, custom?: { match: unknown }): unknown =>
-      this.#finish(entry, found, consume, full, custom);
-    let nudge = () => {};
-    const matchers = Matchers.start(set, {
-      session: this.owner,
-      started,
-      redact: (text) => redact(text, this.#secrets),
-      recheck: () => nudge(),
-    });
-    const check = (): unknown => {
-      const custom = matchers === undefined ? undefined : matchers.check();
-      if (
-        found !== null &&
-        (custom === undefined || !listOrder || found.entry.index < custom[0].index)
-      ) {
-        return finish(found.entry, found);
+    const call = new Call(set, options, consume, full, timeout, listOrder, started, searcher);
+    if (set.custom !== undefined && set.custom.length > 0) {
+      call.matchers = Matchers.start(set, {
+        session: this.owner,
+        started,
+        redact: (text) => redact(text, this.#secrets),
+        recheck: () => call.waiter?.nudge(),
+      });
+    }
+    return call;
+  }
+
+  /**
+   * The call's outcome without waiting: a match in what is buffered, the end of output, or a
+   * match in one chunk the channel has at once (a reply already there, or one that comes
+   * within the transport's wait on the spot, costs no deadline timer or waiter). `undefined`
+   * when the call has to wait.
+   */
+  #attempt(call: Call): unknown {
+    const set = call.set;
+    try {
+      call.found = call.searcher.search();
+      const done = this.#check(call);
+      if (done !== undefined) {
+        call.matchers?.dispose();
+        return done;
       }
-      return custom === undefined ? undefined : finish(custom[0], undefined, custom[1]);
-    };
-    let found = searcher.search();
-    let done = check();
-    if (done !== undefined) {
-      matchers?.dispose();
-      return done;
-    }
-    const fail = (kind: "timeout" | "eof" | "overflow"): never => {
-      throw waitError(this.#failure, kind, set, timeout, started, matchers);
-    };
-    if (this.eof) {
-      matchers?.dispose();
-      return set.eof ? finish(set.eof) : fail("eof");
-    }
-    if (matchers === undefined && set.idle === undefined && !options?.signal?.aborted) {
-      // One chunk the transport has at once: a reply that is already there (or comes within
-      // the transport's wait on the spot) costs no deadline timer, waiter or promise.
-      const r = this.#intake.readNow();
-      if (r !== undefined) {
-        this.#intake.append(r.value);
-        found = searcher.search();
-        if ((done = check()) !== undefined) return done;
-        this.#bound(set, timeout, started);
+      if (this.eof) {
+        call.matchers?.dispose();
+        return set.eof ? this.#settle(call, set.eof) : this.#fail(call, "eof");
       }
+    } catch (error) {
+      call.matchers?.dispose();
+      throw error;
     }
+    if (call.matchers !== undefined || set.idle !== undefined || call.options?.signal?.aborted) {
+      return undefined;
+    }
+    const r = this.#intake.readNow();
+    if (r === undefined) return undefined;
+    this.#intake.append(r.value);
+    call.found = call.searcher.search();
+    const done = this.#check(call);
+    if (done === undefined) this.#bound(set, call.timeout, call.started);
+    return done;
+  }
+
+  /** Reads until the call has its outcome. */
+  async #wait(call: Call): Promise<unknown> {
+    const { set, options, matchers, searcher } = call;
     const idleMs = set.idle === undefined ? undefined : (set.idle.pattern as { ms: number }).ms;
-    const waiter = new Waiter(timeout, options?.signal, idleMs);
+    const waiter = new Waiter(call.timeout, options?.signal, idleMs);
     this.enter(waiter, "expect");
-    nudge = () => waiter.nudge();
+    call.waiter = waiter;
+    let done: unknown;
     try {
       while (true) {
         matchers?.schedule(waiter);
-        const r = await this.read(waiter);
+        const r = await this.#intake.read(waiter);
         if (typeof r === "string") {
           if (r === "recheck") {
-            found = null;
-            if ((done = check()) !== undefined) return done;
+            call.found = null;
+            if ((done = this.#check(call)) !== undefined) return done;
             continue;
           }
-          if (r === "timeout") return set.timeout ? finish(set.timeout) : fail("timeout");
-          if (r === "idle") return finish(set.idle!);
+          if (r === "timeout") {
+            return set.timeout ? this.#settle(call, set.timeout) : this.#fail(call, "timeout");
+          }
+          if (r === "idle") return this.#settle(call, set.idle!);
           if (r === "abort") throw options?.signal?.reason;
           throw new SessionStateError(
             "closed",
@@ -234,21 +289,47 @@ export class Engine<D extends Data> {
           this.eof = true;
           await this.#intake.flush();
           this.#intake.appendRest();
-          found = searcher.search();
-          if ((done = check()) !== undefined) return done;
-          return set.eof ? finish(set.eof) : fail("eof");
+          call.found = searcher.search();
+          if ((done = this.#check(call)) !== undefined) return done;
+          return set.eof ? this.#settle(call, set.eof) : this.#fail(call, "eof");
         }
         this.#intake.append(r.value);
         waiter.activity();
-        found = searcher.search();
-        if ((done = check()) !== undefined) return done;
-        this.#bound(set, timeout, started);
+        call.found = searcher.search();
+        if ((done = this.#check(call)) !== undefined) return done;
+        this.#bound(set, call.timeout, call.started);
       }
     } finally {
       matchers?.dispose();
       waiter.dispose();
       this.leave(waiter);
     }
+  }
+
+  /**
+   * The result when a pattern matched or a custom pattern holds (in stream order, or list
+   * order with `order: "list"`), else `undefined`.
+   */
+  #check(call: Call): unknown {
+    const custom = call.matchers === undefined ? undefined : call.matchers.check();
+    const found = call.found;
+    if (
+      found !== null &&
+      (custom === undefined || !call.listOrder || found.entry.index < custom[0].index)
+    ) {
+      return this.#finish(found.entry, found, call.consume, call.full);
+    }
+    if (custom === undefined) return undefined;
+    return this.#finish(custom[0], undefined, call.consume, call.full, custom[1]);
+  }
+
+  /** The result for an outcome that is not a match: `EOF`, `TIMEOUT` or idle listed. */
+  #settle(call: Call, entry: Entry): unknown {
+    return this.#finish(entry, undefined, call.consume, call.full);
+  }
+
+  #fail(call: Call, kind: "timeout" | "eof" | "overflow"): never {
+    throw waitError(this.#failure, kind, call.set, call.timeout, call.started, call.matchers);
   }
 
   /**

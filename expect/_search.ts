@@ -106,6 +106,11 @@ function isPattern(p: unknown): p is Pattern {
  * @throws {TypeError} On an empty list, an unknown pattern, or a RegExp when `exact`.
  */
 export function compilePatterns(patterns: Patterns, bytesMode: boolean, exact = false): PatternSet {
+  if (typeof patterns === "string" || patterns instanceof Uint8Array) {
+    // The common call, one literal, without the general path's lists.
+    const entry = exactEntry(patterns, undefined, 0, bytesMode);
+    return new CompiledSet([entry], undefined, undefined, undefined, false);
+  }
   let items: [string | undefined, unknown][];
   if (isPattern(patterns)) items = [[undefined, patterns]];
   else if (Array.isArray(patterns)) items = patterns.map((p) => [undefined, p]);
@@ -116,6 +121,7 @@ export function compilePatterns(patterns: Patterns, bytesMode: boolean, exact = 
   let eof: Entry | undefined;
   let timeout: Entry | undefined;
   let idle: Entry | undefined;
+  let custom = false;
   for (const [key, pattern] of items) {
     const index = entries.length;
     if (!isPattern(pattern)) {
@@ -133,15 +139,10 @@ export function compilePatterns(patterns: Patterns, bytesMode: boolean, exact = 
       }
       entry = { index, key, pattern, kind: "regex", text: "", regex: compileRegex(pattern) };
     } else if (typeof pattern === "string" || pattern instanceof Uint8Array) {
-      const text = toInternal(pattern, bytesMode);
-      if (text.length === 0) {
-        throw new TypeError(
-          `Cannot expect pattern ${key ?? index}: the empty string matches nothing useful`,
-        );
-      }
-      entry = { index, key, pattern, kind: "exact", text, regex: undefined };
+      entry = exactEntry(pattern, key, index, bytesMode);
     } else if (pattern instanceof CustomPattern) {
       entry = { index, key, pattern, kind: "custom", text: "", regex: undefined };
+      custom = true;
     } else {
       const kind = pattern === EOF ? "eof" : pattern === TIMEOUT ? "timeout" : "idle";
       entry = { index, key, pattern, kind, text: "", regex: undefined };
@@ -155,7 +156,23 @@ export function compilePatterns(patterns: Patterns, bytesMode: boolean, exact = 
     }
     entries.push(entry);
   }
-  return new CompiledSet(entries, eof, timeout, idle);
+  return new CompiledSet(entries, eof, timeout, idle, custom);
+}
+
+/** The entry of a string or bytes pattern. */
+function exactEntry(
+  pattern: string | Uint8Array,
+  key: string | undefined,
+  index: number,
+  bytesMode: boolean,
+): Entry {
+  const text = toInternal(pattern, bytesMode);
+  if (text.length === 0) {
+    throw new TypeError(
+      `Cannot expect pattern ${key ?? index}: the empty string matches nothing useful`,
+    );
+  }
+  return { index, key, pattern, kind: "exact", text, regex: undefined };
 }
 
 /** A {@link PatternSet} whose descriptions are made only when an error message needs them. */
@@ -169,13 +186,12 @@ class CompiledSet implements PatternSet {
     readonly eof: Entry | undefined,
     readonly timeout: Entry | undefined,
     readonly idle: Entry | undefined,
+    custom: boolean,
   ) {
     this.searchable = entries.length === 1 && entries[0].kind === "exact"
       ? entries
       : entries.filter((e) => e.kind === "exact" || e.kind === "regex" || e.kind === "any");
-    this.custom = entries.some((e) => e.kind === "custom")
-      ? entries.filter((e) => e.kind === "custom")
-      : NONE;
+    this.custom = custom ? entries.filter((e) => e.kind === "custom") : NONE;
   }
 
   get descriptions(): readonly string[] {

@@ -54,8 +54,12 @@ export class Sender {
     this.#charDelay = charDelay;
   }
 
-  /** Sends data: secrets remembered for redaction, optional delay between characters. */
-  async send(data: string | Uint8Array, options?: SendOptions): Promise<void> {
+  /**
+   * Sends data: secrets remembered for redaction, optional delay between characters.
+   * Returns `undefined` when the transport took it all at once: a small write then needs no
+   * deadline, stream or promise. Throws (synchronously) on a closed session or bad options.
+   */
+  send(data: string | Uint8Array, options?: SendOptions): Promise<void> | undefined {
     this.assertWritable("send");
     const secret = options?.secret ?? false;
     if (secret) this.#host.addSecret(data);
@@ -64,11 +68,23 @@ export class Sender {
       ? this.#host.timeout
       : checkDuration("timeout", options.timeout);
     const wire = toWire(data);
-    // A small write that the transport takes at once needs no deadline, stream or promise.
     const tried = delay === 0 ? this.#writeNow(wire, secret, options?.signal) : undefined;
-    if (tried === wire.length) return;
+    if (tried === wire.length) return undefined;
+    return this.#sendRest(data, wire, tried, secret, delay, timeout, options?.signal);
+  }
+
+  /** The rest of `send`: through the writable, under the deadline, character by character. */
+  async #sendRest(
+    data: string | Uint8Array,
+    wire: Uint8Array,
+    tried: number | undefined,
+    secret: boolean,
+    delay: number,
+    timeout: number | null,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
     const sent = tried ?? 0;
-    const deadline = new SendDeadline(wire.length, timeout, options?.signal, sent);
+    const deadline = new SendDeadline(wire.length, timeout, signal, sent);
     try {
       if (delay === 0) {
         return await this.#write(wire.subarray(sent), secret, deadline, tried === undefined);
@@ -78,7 +94,7 @@ export class Sender {
         : Array.from(data, (b) => new Uint8Array([b]));
       for (let i = 0; i < units.length; i++) {
         if (i > 0) {
-          await sleep(delay, options?.signal);
+          await sleep(delay, signal);
           await deadline.check();
         }
         this.assertWritable("send");

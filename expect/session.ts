@@ -20,6 +20,9 @@ import { runInteract } from "./_interact.ts";
 import { peerGone } from "./_peer_gone.ts";
 import type { ReadHook } from "./custom.ts";
 
+/** What a send the transport took at once returns (a settled promise is safe to share). */
+const SENT: Promise<void> = Promise.resolve();
+
 /**
  * An interactive session over a {@linkcode Channel}: wait for patterns in the peer's
  * output with `expect()`, answer with `send()`. Transports (a pty, a Telnet client, pipes)
@@ -202,15 +205,11 @@ export class Session<D extends Data = string> implements AsyncDisposable {
    * }
    * ```
    */
-  async expect<const P extends Patterns>(
+  expect<const P extends Patterns>(
     patterns: P,
     options?: ExpectOptions,
   ): Promise<ResultOf<P, D>> {
-    return await this.#engine.run(
-      compilePatterns(patterns, this.#engine.bytesMode),
-      options,
-      true,
-    ) as ResultOf<P, D>;
+    return this.#expect(patterns, options, true, false);
   }
 
   /**
@@ -225,16 +224,12 @@ export class Session<D extends Data = string> implements AsyncDisposable {
    * @throws {EOFError} When the output ends and `EOF` is not listed.
    * @throws {TypeError} When a pattern is a `RegExp`.
    */
-  async expectExact<
+  expectExact<
     const P extends ExactPattern | readonly ExactPattern[] | {
       readonly [key: string]: ExactPattern;
     },
   >(patterns: P, options?: ExpectOptions): Promise<ResultOf<P, D>> {
-    return await this.#engine.run(
-      compilePatterns(patterns, this.#engine.bytesMode, true),
-      options,
-      true,
-    ) as ResultOf<P, D>;
+    return this.#expect(patterns, options, true, true);
   }
 
   /**
@@ -258,15 +253,29 @@ export class Session<D extends Data = string> implements AsyncDisposable {
    * strictEqual(session.buffer, "login: ");
    * ```
    */
-  async peek<const P extends Patterns>(
+  peek<const P extends Patterns>(
     patterns: P,
     options?: ExpectOptions,
   ): Promise<ResultOf<P, D>> {
-    return await this.#engine.run(
-      compilePatterns(patterns, this.#engine.bytesMode),
-      options,
-      false,
-    ) as ResultOf<P, D>;
+    return this.#expect(patterns, options, false, false);
+  }
+
+  /**
+   * `expect`, `expectExact` and `peek`: not async functions, so that a reply already there
+   * costs one promise, not a chain of three; a bad pattern still rejects, never throws.
+   */
+  #expect<R>(
+    patterns: Patterns,
+    options: ExpectOptions | undefined,
+    consume: boolean,
+    exact: boolean,
+  ): Promise<R> {
+    try {
+      const set = compilePatterns(patterns, this.#engine.bytesMode, exact);
+      return this.#engine.run(set, options, consume) as Promise<R>;
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**
@@ -428,12 +437,22 @@ export class Session<D extends Data = string> implements AsyncDisposable {
    * strictEqual(new TextDecoder().decode(sent[0]), "hunter2");
    * ```
    */
-  async send(data: string | Uint8Array, options?: SendOptions): Promise<void> {
+  send(data: string | Uint8Array, options?: SendOptions): Promise<void> {
+    // Not an async function: a send the transport takes at once costs no promise chain.
+    let pending: Promise<void> | undefined;
     try {
-      await this.#engine.send(data, options);
+      pending = this.#engine.send(data, options);
     } catch (error) {
-      throw peerGone(error, this.constructor.name) ?? error;
+      return Promise.reject(this.#gone(error));
     }
+    return pending === undefined ? SENT : pending.catch((error) => {
+      throw this.#gone(error);
+    });
+  }
+
+  /** The error a failed send reports: the peer gone, when that is what happened. */
+  #gone(error: unknown): unknown {
+    return peerGone(error, this.constructor.name) ?? error;
   }
 
   /**
@@ -444,10 +463,10 @@ export class Session<D extends Data = string> implements AsyncDisposable {
    * @returns A promise that settles when the data was handed to the transport.
    * @throws {SessionStateError} When the session or its input is closed.
    */
-  async sendLine(line: string | Uint8Array = "", options?: SendOptions): Promise<void> {
+  sendLine(line: string | Uint8Array = "", options?: SendOptions): Promise<void> {
     if (options?.secret) this.#engine.addSecret(line);
-    if (typeof line === "string") return await this.send(line + this.lineEnding, options);
-    await this.send(concatBytes(line, toWire(this.lineEnding)), options);
+    if (typeof line === "string") return this.send(line + this.lineEnding, options);
+    return this.send(concatBytes(line, toWire(this.lineEnding)), options);
   }
 
   /**

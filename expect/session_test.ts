@@ -352,3 +352,40 @@ Deno.test("output that never stops and never waits: timers run and the deadline 
   ok(fired < 1_000, `the 100 ms deadline fired after ${fired.toFixed(0)} ms`);
   ok(ticks >= 3, `a 10 ms interval ticked ${ticks} times`);
 });
+
+Deno.test("bad calls reject, never throw: expect, expectExact, peek, send and sendLine", async () => {
+  const s = new Session(new FakeChannel(["x"]));
+  // Each call must return a promise even when it fails at once (no async function left
+  // to turn a throw into a rejection).
+  const calls: [string, () => Promise<unknown>, (e: unknown) => boolean][] = [
+    ["expect([])", () => s.expect([]), (e) => e instanceof TypeError],
+    ["expect('')", () => s.expect(""), (e) => e instanceof TypeError],
+    [
+      "expectExact(/x/)",
+      () => s.expectExact(/x/ as unknown as string),
+      (e) => e instanceof TypeError,
+    ],
+    ["peek with a bad timeout", () => s.peek("x", { timeout: -1 }), (e) => e instanceof RangeError],
+    ["send with a bad timeout", () => s.send("x", { timeout: -1 }), (e) => e instanceof RangeError],
+  ];
+  for (const [name, call, check] of calls) {
+    let pending: Promise<unknown> | undefined;
+    try {
+      pending = call();
+    } catch (error) {
+      throw new Error(`${name} threw instead of rejecting: ${error}`);
+    }
+    await rejects(pending, check, name);
+  }
+  await s.close();
+  const closed = (e: unknown) => e instanceof SessionStateError && e.reason === "closed";
+  for (const call of [() => s.expect("x"), () => s.sendLine("x"), () => s.send("x")]) {
+    let pending: Promise<unknown> | undefined;
+    try {
+      pending = call();
+    } catch (error) {
+      throw new Error(`a call on a closed session threw instead of rejecting: ${error}`);
+    }
+    await rejects(pending, closed);
+  }
+});
