@@ -235,6 +235,8 @@ interface RegexState {
   litEnd: number;
 }
 
+const NO_STATES: RegexState[] = [];
+
 /** The incremental search of one call. */
 export class Searcher {
   readonly #set: PatternSet;
@@ -255,7 +257,10 @@ export class Searcher {
     this.#listOrder = listOrder;
     this.#checked = buffer.start;
     this.#lineStart = buffer.start;
-    this.#states = set.searchable.map(() => ({ litPos: -1, litEnd: buffer.start }));
+    // Only RegExps keep state: a call for one literal allocates none.
+    this.#states = set.searchable.some((e) => e.kind === "regex")
+      ? set.searchable.map(() => ({ litPos: -1, litEnd: buffer.start }))
+      : NO_STATES;
   }
 
   /** Examines the data that arrived since the last call; returns the winning match. */

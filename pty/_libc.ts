@@ -329,11 +329,20 @@ export function libc(): { libc: Libc; platform: Platform } {
   return loaded;
 }
 
+/**
+ * Where this thread's errno lives. Synchronous calls run on the isolate's own thread, whose
+ * errno address never changes (a Worker has its own isolate and its own copy of this).
+ */
+let errnoView: Deno.UnsafePointerView | undefined;
+
 /** The calling thread's errno, read right after a failed synchronous call. */
 export function errno(): number {
-  const { libc: c } = libc();
-  const location = c.__errno_location ? c.__errno_location() : c.__error!();
-  return new Deno.UnsafePointerView(location!).getInt32(0);
+  if (errnoView === undefined) {
+    const { libc: c } = libc();
+    const location = c.__errno_location ? c.__errno_location() : c.__error!();
+    errnoView = new Deno.UnsafePointerView(location!);
+  }
+  return errnoView.getInt32(0);
 }
 
 /** The symbolic name of an errno value (`ENOENT`), or `errno N` when unknown. */

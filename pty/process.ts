@@ -486,7 +486,8 @@ export class PtyProcess implements AsyncDisposable {
   }
 }
 
-const EAGAIN = () => errnoCode("EAGAIN");
+let eagain: number | undefined;
+const EAGAIN = () => eagain ??= errnoCode("EAGAIN");
 const EIO = () => errnoCode("EIO");
 const EINTR = () => errnoCode("EINTR");
 
