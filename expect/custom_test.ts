@@ -94,3 +94,23 @@ Deno.test("a failed call shows what its custom patterns report, secrets redacted
   match(error.message, /waiting for bytes\(100\).*\nseen 3 bytes of \*\*\*$/s);
   strictEqual(error.report, "seen 3 bytes of ***");
 });
+
+Deno.test("a custom pattern whose check throws fails the call and is disposed", async () => {
+  let disposed = 0;
+  class Broken extends CustomPattern<never> {
+    readonly description = "broken()";
+    start(): CustomMatcher<never> {
+      return {
+        check: () => {
+          throw new RangeError("broken check");
+        },
+        dispose: () => void disposed++,
+      };
+    }
+  }
+  await using s = new Session(new FakeChannel(["x"]));
+  await rejects(s.expect(["y", new Broken()]), RangeError);
+  strictEqual(disposed, 1);
+  // The session is still usable: the failed call left no waiter behind.
+  strictEqual((await s.expect("x")).after, "x");
+});
